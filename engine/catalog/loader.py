@@ -89,10 +89,29 @@ def _validate(data: Any, schema_name: str, file: Path, lines: Mapping[tuple[Any,
         return
     # The deepest error is usually the precise one; oneOf failures report their best sub-error.
     err = max(errors, key=lambda e: len(e.absolute_path))
-    if err.context:
+    message = err.message
+    if err.validator == "oneOf" and isinstance(err.instance, Mapping):
+        unknown = sorted(set(err.instance) - _condition_keys())
+        if unknown:
+            message = (f"unknown condition key {unknown[0]!r} "
+                       f"(expected all/any/not/every/some or attr/param/fact with one of {', '.join(_OPERATORS)})")
+    if message == err.message and err.context:
         err = max(err.context, key=lambda e: len(e.absolute_path))
+        message = err.message
     path = tuple(err.absolute_path)
-    raise CatalogError(err.message, str(file), _line_for(lines, path), _key(path))
+    raise CatalogError(message, str(file), _line_for(lines, path), _key(path))
+
+
+_OPERATORS = ("equals", "not_equals", "in", "not_in", "matches", "exists", "family_in", "cidr_contains",
+              "cidr_within")
+
+
+def _condition_keys() -> set[str]:
+    defs = schema("condition.schema.json")["$defs"]
+    keys = set(defs["comparison"]["properties"])
+    for branch in defs["condition"]["oneOf"]:
+        keys |= set(branch.get("properties", {}))
+    return keys
 
 
 def _walk_attrs(cond: Any, out: list[tuple[str, bool]], in_element: bool = False) -> None:

@@ -1,0 +1,161 @@
+"""`ordinance` command line: parse arguments, call the library, pick the exit code in one place.
+
+Exit codes: 0 clean; 1 blocking findings (or drift for compile --check); 2 usage, parse or catalog
+error; 3 an audit that could not assess everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine import __version__
+from engine.errors import OrdinanceError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+# compile target -> (dotted compile function, output directory under the catalog root)
+COMPILERS: dict[str, tuple[str, str]] = {
+    "scp": ("engine.compilers.scp:compile", "scp"),
+    "config_rules": ("engine.compilers.config_rules:compile", "config_rules"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"ordinance: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ordinance", description="One rule catalog, every enforcement point.")
+    p.add_argument("--version", action="version", version=f"ordinance {__version__}")
+    p.add_argument("--catalog", type=Path, default=None,
+                   help="directory holding policies.yaml (and policies/); default: nearest above the working "
+                        "directory, else the built-in rules")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = sub.add_parser("lint", help="lint CloudFormation templates and Terraform plan JSON")
+    lint.add_argument("paths", nargs="+", type=Path, help="files or directories (walked recursively)")
+    lint.add_argument("--format", choices=["console", "json"], default="console")
+    lint.add_argument("--output", type=Path, help="write the report here (atomically) instead of stdout")
+    lint.add_argument("--target", help="evaluate what applies to this target of policies.yaml")
+    lint.add_argument("--severity-threshold", choices=["low", "medium", "high", "critical"], default="low",
+                      help="findings below this severity are shown but do not fail the run")
+    lint.add_argument("--unknown", choices=["fail", "warn", "ignore"], default="warn",
+                      help="how undecidable findings count (default: warn; never as pass)")
+    lint.add_argument("--soft-fail", action="store_true", help="always exit 0 unless input could not be read")
+    lint.add_argument("--all", action="store_true", help="include passing and not-applicable results")
+
+    sub.add_parser("rules", help="list the catalog: id, severity, mode, kinds")
+
+    comp = sub.add_parser("compile", help="compile the catalog into scp/ and config_rules/")
+    comp.add_argument("--check", action="store_true", help="exit 1 if the committed artifacts differ")
+    comp.add_argument("--only", choices=sorted(COMPILERS), action="append", help="compile only this target")
+    return p
+
+
+def _catalog(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from engine.catalog.loader import load_catalog
+
+    return load_catalog(args.catalog)
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from engine.gate import Gate
+    from engine.lint import lint
+    from engine.reports import renderer
+
+    catalog = _catalog(args)
+    report = lint(args.paths, catalog, target=args.target)
+    gate = Gate(args.severity_threshold, args.unknown, args.soft_fail)
+    render = renderer(args.format)
+    if args.format == "console" and args.output is None:
+        from engine.reports.console import render as render_console
+
+        text = render_console(report, gate, args.all, width=None, color=sys.stdout.isatty())
+    else:
+        text = render(report, gate, args.all)
+    if args.output is not None:
+        from engine.artifacts import write_atomic
+
+        write_atomic(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    for e in report.errors:
+        sys.stderr.write(f"ordinance: error: {e.file}: {e.message}\n")
+    if report.errors:
+        return EXIT_ERROR
+    if args.soft_fail:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(gate.blocks(f) for f in report.findings) else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    catalog = _catalog(args)
+    active = {a.rule.id: a for a in catalog.active()}
+    table = Table(title="ordinance rule catalog")
+    for col in ("id", "severity", "mode", "coverage", "kinds", "title"):
+        table.add_column(col, overflow="fold")
+    for rule_id, rule in sorted(catalog.rules.items()):
+        a = active.get(rule_id)
+        coverage = str((rule.prevent or {}).get("coverage", "none"))
+        table.add_row(rule_id, a.severity if a else rule.severity, a.mode if a else "disabled", coverage,
+                      ", ".join(rule.applies_to), rule.title)
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    return EXIT_OK
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from engine.artifacts import diff_tree, write_tree
+
+    catalog = _catalog(args)
+    root = Path(catalog.root) if catalog.root else Path.cwd()
+    drift: list[str] = []
+    for name in args.only or sorted(COMPILERS):
+        dotted, out = COMPILERS[name]
+        module, _, fn = dotted.partition(":")
+        try:
+            compile_fn = getattr(importlib.import_module(module), fn)
+        except ModuleNotFoundError as exc:
+            raise OrdinanceError(f"compiler {name} is not available: {exc}") from exc
+        files = compile_fn(catalog)
+        if args.check:
+            drift += diff_tree(root / out, files)
+        else:
+            changed = write_tree(root / out, files)
+            print(f"{name}: {len(files)} file(s) in {root / out}" + (f", {len(changed)} changed" if changed else ""))
+    if args.check:
+        for line in drift:
+            print(f"drift: {line}")
+        if drift:
+            print("the committed artifacts differ from the catalog: run `ordinance compile` and commit")
+            return EXIT_FINDINGS
+        print("artifacts are up to date")
+    return EXIT_OK
+
+
+_COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except OrdinanceError as exc:
+        sys.stderr.write(f"ordinance: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("ordinance: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

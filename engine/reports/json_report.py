@@ -1,0 +1,58 @@
+"""`--format json`: the machine-readable lint report (schema: engine/schemas/lint-report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from engine import __version__
+from engine.gate import Gate
+from engine.lint import LintReport
+from engine.resources.model import Finding, Verdict
+
+
+def finding_json(f: Finding, gate: Gate) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": f.rule_id,
+        "status": f.status.value,
+        "severity": f.severity,
+        "level": f.level,
+        "blocking": gate.blocks(f),
+        "resource": {"kind": f.resource.kind, "type": f.resource.native_type, "id": f.resource.id},
+        "location": f.resource.location.to_json(),
+        "message": f.message,
+        "path": f.path,
+        "fingerprint": f.fingerprint,
+    }
+    if f.reason:
+        out["reason"] = f.reason
+    if "action" in f.resource.meta:
+        out["resource"]["action"] = f.resource.meta["action"]
+    return out
+
+
+def document(report: LintReport, gate: Gate, include_passing: bool) -> dict[str, Any]:
+    counts = Counter(f.status.value for f in report.findings)
+    shown = [f for f in report.findings if gate.shown(f, include_passing)]
+    return {
+        "version": 1,
+        "tool": {"name": "ordinance", "version": __version__},
+        "target": report.target,
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "files_skipped": report.files_skipped,
+            "resources": report.resources,
+            "rules": sorted(r.rule.id for r in report.rules),
+            "by_status": {v.value: counts.get(v.value, 0) for v in Verdict},
+            "blocking": sum(1 for f in report.findings if gate.blocks(f)),
+            "errors": [{"file": e.file, "message": e.message} for e in report.errors],
+            "expired_exemptions": [e.to_json() for e in report.expired_exemptions],
+            "notes": report.notes,
+        },
+        "findings": [finding_json(f, gate) for f in shown],
+    }
+
+
+def render(report: LintReport, gate: Gate, include_passing: bool) -> str:
+    return json.dumps(document(report, gate, include_passing), indent=2, sort_keys=True) + "\n"
