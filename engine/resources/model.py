@@ -6,7 +6,7 @@ Kept free of third-party imports: the Config rule Lambda ships this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
@@ -37,7 +37,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
