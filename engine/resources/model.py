@@ -37,7 +37,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
-class Verdict(str, Enum):
+class Verdict(str, Enum):  # noqa: UP042 -- StrEnum changes str(); keep the value semantics
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"

@@ -40,7 +40,7 @@ class SourceModule(Protocol):
 
 
 def source_module(fmt: str) -> SourceModule:
-    module: SourceModule = importlib.import_module(SOURCES[fmt])  # type: ignore[assignment]
+    module: SourceModule = importlib.import_module(SOURCES[fmt])
     return module
 
 
