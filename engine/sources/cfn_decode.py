@@ -297,10 +297,19 @@ def _json_lines(text: str) -> dict[str, dict[str, int]]:
     return lines
 
 
+# cfn-lint reads JSON templates with its YAML loader (JSON is YAML), so a number is whatever YAML 1.1
+# makes of it: 1.5 and 1.5e+3 are floats, but 1e5 and 1.5e3 (no dot, or no exponent sign) are strings.
+_YAML_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?")
+
+
+def _json_float(literal: str) -> float | str:
+    return float(literal) if _YAML_FLOAT.fullmatch(literal) else literal
+
+
 def decode_json(text: str) -> Decoded:
     try:
         # strict=False: awslabs templates carry raw tab characters inside strings.
-        data = json.loads(text, strict=False, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, strict=False, object_pairs_hook=_no_duplicates, parse_float=_json_float)
     except json.JSONDecodeError as exc:
         raise _DecodeError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
     except RecursionError as exc:

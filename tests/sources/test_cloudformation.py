@@ -420,3 +420,27 @@ def test_decoder_agrees_with_cfn_lint_on_corpus() -> None:
                 decode(text, str(path))
             continue
         assert decode(text, str(path)).data == _plain(theirs), path.relative_to(CORPUS).as_posix()
+
+
+JUDGE_SAMPLES = [
+    "Resources:\n  A: {Type: AWS::S3::Bucket}\n  A: {Type: AWS::SNS::Topic}\n",  # duplicate key
+    "Resources:\n  ~: {Type: AWS::S3::Bucket}\n",  # null key
+    "Resources:\n  A: {Type: AWS::S3::Bucket, Properties: {X: 2010-13-45}}\n",  # impossible date
+    "Resources:\n  A:\n    Type: [unclosed\n",
+    "A: !GetAtt a.b.c\nB: !If [C, yes, 0x1F]\nC: !Select ['0', !GetAZs '']\nD: 1.5e3\nE: .inf\nF: 2010-09-09\n",
+    'x: &a {k: v}\ny: *a\nz: {<<: *a, k: w}\n',
+    '{\n\t"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"N": 1e5, "S": "\\u00e9"}}}\n}\n',
+    '{"Resources": {"A": {"Type": "AWS::S3::Bucket"}, "A": {"Type": "X"}}}',
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", JUDGE_SAMPLES)
+def test_decoder_agrees_with_cfn_lint_on_edge_cases(text: str) -> None:
+    cfnlint_decode = pytest.importorskip("cfnlint.decode")
+    theirs, matches = cfnlint_decode.decode_str(text)
+    if matches:
+        with pytest.raises(SourceError):
+            decode(text, "t")
+    else:
+        assert decode(text, "t").data == _plain(theirs)
