@@ -48,7 +48,13 @@ class Outcome:
         return f"{self.path} = {_show(self.actual)}"
 
 
+class _Text(str):
+    """A description shown as is in a culprit (not quoted like a string value)."""
+
+
 def _show(v: Any) -> str:
+    if isinstance(v, _Text):
+        return str(v)
     if v is UNKNOWN:
         return "(unknown)"
     if v is _ABSENT or v is None:
@@ -201,6 +207,11 @@ def _resolve_value(value: Any, scope: Scope) -> Any:
     return value
 
 
+def _is_guard(o: Outcome) -> bool:
+    path = o.path or ""
+    return path.startswith(("param:", "fact:")) or path.rsplit(".", 1)[-1] == "kind"
+
+
 def _tri_all(outcomes: list[Outcome]) -> Outcome:
     unknown: Outcome | None = None
     for o in outcomes:
@@ -222,8 +233,8 @@ def evaluate(cond: Mapping[str, Any], scope: Scope) -> Outcome:
             results.append(o)
         return _tri_all(results)
     if "any" in cond:
-        # On failure report the last alternative: rules list escape hatches (parameters, facts)
-        # first and the substantive test last, and the substantive culprit is the useful one.
+        # On failure report the substantive alternative, not an escape hatch (a parameter, a fact)
+        # or a guard on the kind: "encrypted = false" explains a failure, "kind = ..." does not.
         last_false: Outcome | None = None
         unknown: Outcome | None = None
         for c in cond["any"]:
@@ -232,7 +243,7 @@ def evaluate(cond: Mapping[str, Any], scope: Scope) -> Outcome:
                 return o
             if o.value is UNKNOWN and unknown is None:
                 unknown = o
-            if o.value is False:
+            if o.value is False and (last_false is None or not _is_guard(o)):
                 last_false = o
         return unknown or last_false or Outcome(False)
     if "not" in cond:
@@ -289,7 +300,7 @@ def _quantifier(cond: Mapping[str, Any], scope: Scope) -> Outcome:
     if not isinstance(items, list):
         raise ConditionTypeError(f"{path}: expected a list, got {type(items).__name__}")
     if every and cond.get("nonempty") and not items:
-        return Outcome(False, path, "[] (none declared)")
+        return Outcome(False, path, _Text("[] (none declared)"))
     where = cond.get("where", {"always": True})
     outcomes = []
     for i, item in enumerate(items):
@@ -307,7 +318,7 @@ def _quantifier(cond: Mapping[str, Any], scope: Scope) -> Outcome:
             return o
         if o.value is UNKNOWN and unknown is None:
             unknown = o
-    return unknown or Outcome(False, path, f"{len(items)} element(s), none matching")
+    return unknown or Outcome(False, path, _Text(f"{len(items)} element(s), none matching"))
 
 
 def _port_range(cond: Mapping[str, Any], scope: Scope) -> Outcome:
@@ -320,8 +331,8 @@ def _port_range(cond: Mapping[str, Any], scope: Scope) -> Outcome:
     port = _resolve_value(cond["includes"], scope)
     if low is _ABSENT or low is None or high is _ABSENT or high is None:
         # No ports on the rule means every port (protocol all).
-        return Outcome(True, path, "all ports")
+        return Outcome(True, path, _Text("all ports"))
     for v in (low, high, port):
         if isinstance(v, bool) or not isinstance(v, int):
             raise ConditionTypeError(f"port_range: {v!r} is not a port number")
-    return Outcome(low <= port <= high, path, f"{low}-{high}")
+    return Outcome(low <= port <= high, path, _Text(f"{low}-{high}"))
