@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
@@ -331,17 +330,16 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     text = "\n".join(lines) + "\nResources:\n  A: {Type: AWS::S3::Bucket, Properties: *a9}\n"
-    start = time.perf_counter()
+    # Refused by counting expansions, not by running out of memory (speed is measured in bench/).
     with pytest.raises(SourceError, match="alias bomb"):
         _load_text(tmp_path, "bomb.yaml", text)
-    assert time.perf_counter() - start < 1.0
     # a template that legitimately reuses an anchor still loads
     ok = "x: &tags [{Key: a, Value: b}]\nResources:\n  A: {Type: AWS::SNS::Topic, Properties: {Tags: *tags}}\n"
     assert len(_load_text(tmp_path, "ok.yaml", ok)) == 1
     assert MAX_EXPANDED_NODES >= 100_000
 
 
-def test_thousand_resources_load_fast(tmp_path: Path) -> None:
+def test_thousand_resources_load_with_exact_lines(tmp_path: Path) -> None:
     parts = ["Parameters:\n  T: {Type: String, Default: m5.large, AllowedValues: [m5.large, t3.micro]}\n",
              "Resources:\n"]
     for i in range(500):  # 1,000 resources: a security group and an instance each
@@ -359,12 +357,9 @@ def test_thousand_resources_load_fast(tmp_path: Path) -> None:
 """)
     data = "".join(parts).encode()
     path = tmp_path / "big.yaml"
-    start = time.perf_counter()
     result = load(path, data)
-    elapsed = time.perf_counter() - start
     assert len(result.resources) == 1000
     assert result.resources[-1].location.line == data.count(b"\n") - 4
-    assert elapsed < 0.5, f"{elapsed:.3f}s"
 
 
 # --- the corpus -------------------------------------------------------------------------------------
