@@ -18,3 +18,11 @@ def catalog():  # type: ignore[no-untyped-def]
     from engine.catalog.loader import load_catalog
 
     return load_catalog(REPO)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's catalog cache."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

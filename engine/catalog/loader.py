@@ -8,13 +8,15 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from engine.catalog import cache as catalog_cache
 from engine.catalog.model import Catalog, Exemption, Rule, Setting, Target
 from engine.errors import CatalogError
 from engine.resources.kinds import KINDS
+
+if TYPE_CHECKING:
+    import yaml
 
 _PARAM_TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,), "string": (str,), "integer": (int,), "array": (list,),
@@ -39,6 +41,8 @@ def _validator(name: str) -> Any:
 
 
 def _line_map(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    import yaml
+
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -53,6 +57,7 @@ def _line_map(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...],
 
 def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Safe-load a YAML file and map every key path to its line number."""
+    import yaml  # imported here: a cached catalog never needs it
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -300,5 +305,11 @@ def load_catalog(root: Path | None = None) -> Catalog:
     if not policies.is_file():
         raise CatalogError("no policies.yaml here", str(root))
     rules_dir = root / "policies"
-    rules = load_rules(rules_dir if rules_dir.is_dir() else builtin_rules_dir())
-    return load_policies(policies, rules)
+    rules_dir = rules_dir if rules_dir.is_dir() else builtin_rules_dir()
+    cache_key = catalog_cache.key([policies, *rules_dir.glob("*.yaml")])
+    cached = catalog_cache.load(cache_key)
+    if cached is not None:
+        return cached
+    catalog = load_policies(policies, load_rules(rules_dir))
+    catalog_cache.store(cache_key, catalog)
+    return catalog

@@ -120,3 +120,24 @@ def test_no_policies_yaml_uses_builtin_rules_strictly(tmp_path: Path, monkeypatc
     active = cat.active()
     assert {a.rule.id for a in active} >= SHIPPED
     assert {a.mode for a in active} == {"prevent"}
+
+
+def test_cached_catalog_is_identical_and_any_edit_invalidates_it(scratch: Path) -> None:
+    from engine.catalog import cache
+
+    first = load_catalog(scratch)
+    entries = list(cache.cache_dir().glob("catalog-*.json"))  # type: ignore[union-attr]
+    assert entries
+    assert load_catalog(scratch) == first  # from the cache
+    _replace(scratch / "policies.yaml", "sso-only-access: {enabled: true, mode: prevent}",
+             "sso-only-access: {enabled: true, mode: block}")
+    assert "'block' is not one of" in str(_error(scratch))  # edited: validated again, not served stale
+
+
+def test_corrupt_cache_entry_is_ignored(scratch: Path) -> None:
+    from engine.catalog import cache
+
+    expected = load_catalog(scratch)
+    for entry in cache.cache_dir().glob("catalog-*.json"):  # type: ignore[union-attr]
+        entry.write_text('{"__dc__": "Catalog", "rules": "not-a-map"')
+    assert load_catalog(scratch) == expected
