@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import (
+from audit_sample import (
     DARK,
     DEV,
     PROD_A,
