@@ -126,3 +126,13 @@ def test_explicit_previous_and_unreadable_previous(tmp_path: Path) -> None:
     with pytest.raises(OrdinanceError, match="previous report"):
         write_report(make_result(started=DAY2), tmp_path / "c", previous=bad)
     assert not (tmp_path / "c").exists() or list((tmp_path / "c").iterdir()) == []
+
+
+def test_out_of_scope_regions_and_accounts_are_unverified_not_fixed(tmp_path: Path) -> None:
+    day1 = [finding("s3-bucket-versioning", PROD_A, "us-east-1", "old-region-bucket", F),
+            finding("s3-bucket-versioning", "299999999999", "eu-west-1", "closed-account-bucket", F)]
+    write_report(make_result(day1, started=DAY1, not_assessed=[]), tmp_path)
+    out = write_report(make_result([], started=DAY2, not_assessed=[]), tmp_path)
+    ch = json.loads((out / "report.json").read_text())["changes"]
+    assert ch["fixed"] == []
+    assert sorted(i["resource"] for i in ch["unverified"]) == ["closed-account-bucket", "old-region-bucket"]

@@ -222,8 +222,15 @@ def _item(f: Finding) -> ChangeItem:
 
 
 def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Finding],
-             not_assessed: list[NotAssessed]) -> Changes:
-    """Open means failing. Fixed needs proof: the account and region were read this time and it no longer fails."""
+             result: AuditResult) -> Changes:
+    """Open means failing. Fixed needs proof: the account and region were read this time and it no longer fails.
+
+    A finding whose account was dark, left the organization, or whose region left the audit's scope is
+    "unverified", never "fixed".
+    """
+    not_assessed = result.not_assessed
+    in_scope = {a.id for a in result.accounts}
+    regions = set(result.regions)
     now_open = {finding_fingerprint(f): _item(f) for f in findings if f.status is Verdict.FAIL}
     before: dict[str, ChangeItem] = {}
     for pf in previous.get("findings", []):
@@ -239,7 +246,8 @@ def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Fin
         if k in now_open:
             continue
         item = before[k]
-        unread = item.account in dark_accounts or (item.account, item.region) in dark_regions
+        unread = (item.account in dark_accounts or (item.account, item.region) in dark_regions
+                  or item.account not in in_scope or bool(item.region and item.region not in regions))
         (ch.unverified if unread else ch.fixed).append(item)
     key = lambda i: (i.account, i.region, i.rule_id, i.resource)  # noqa: E731
     for lst in (ch.new, ch.fixed, ch.still_open, ch.unverified):
@@ -283,7 +291,7 @@ def build_view(result: AuditResult, catalog: Catalog | None = None,
     by_domain = _groups(accounts, {i: known[i].domain or "(no domain tag)" for i in ids})
     by_owner = _groups(accounts, {i: known[i].owner or "(no owner tag)" for i in ids})
     org_name = str((catalog.organization.get("name") if catalog else None) or "AWS Organization")
-    changes = _changes(previous[1], previous[0], findings, result.not_assessed) if previous else None
+    changes = _changes(previous[1], previous[0], findings, result) if previous else None
     return AuditView(
         result=result, org_name=org_name, findings=findings, counts=_counts(result.findings), accounts=accounts,
         rules=rules, by_ou=by_ou, by_domain=by_domain, by_owner=by_owner,
