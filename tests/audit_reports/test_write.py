@@ -69,8 +69,8 @@ def test_previous_defaults_to_the_newest_earlier_report(tmp_path: Path) -> None:
     write_report(make_result([finding("s3-bucket-versioning", PROD_A, "eu-west-1", "b", F)], started=DAY2), tmp_path)
     (tmp_path / "2026-11-21T07-00-00Z").mkdir()  # no report.json: not a report
     (tmp_path / ".tmp-2026-11-21T08-00-00Z-dead").mkdir()  # a killed run's leftover: ignored
-    assert find_previous(tmp_path).name == "2026-11-21T06-00-00Z"  # type: ignore[union-attr]
-    assert find_previous(tmp_path, before="2026-11-20T23-59-59Z").name == "2026-11-20T06-00-00Z"  # type: ignore[union-attr]
+    assert find_previous(tmp_path).name == "2026-11-21T06-00-00Z"
+    assert find_previous(tmp_path, before="2026-11-20T23-59-59Z").name == "2026-11-20T06-00-00Z"
     out = write_report(make_result([], started=DAY2 + dt.timedelta(days=1)), tmp_path)
     changes = json.loads((out / "report.json").read_text())["changes"]
     assert changes["previous"] == "2026-11-21T06-00-00Z"
@@ -82,7 +82,7 @@ def test_suffix_order_is_numeric(tmp_path: Path) -> None:
         d = tmp_path / f"2026-11-21T06-00-00Z{n}"
         d.mkdir()
         (d / "report.json").write_text("{}")
-    assert find_previous(tmp_path).name == "2026-11-21T06-00-00Z-10"  # type: ignore[union-attr]
+    assert find_previous(tmp_path).name == "2026-11-21T06-00-00Z-10"
 
 
 def test_diff_new_fixed_still_open_exact(tmp_path: Path) -> None:

@@ -189,7 +189,9 @@ def _exemptions(view: AuditView) -> str:
 
 
 def _rule_section(view: AuditView, rv: RuleView) -> str:
-    shown = [f for f in view.findings if f.rule_id == rv.id and f.status.value != "pass"]
+    # Fails first, then undecided, then waived: what needs action leads.
+    shown = sorted((f for f in view.findings if f.rule_id == rv.id and f.status.value != "pass"),
+                   key=lambda f: _STATUSES.index(f.status.value))
     names = {a.account.id: a.account.name for a in view.accounts}
     rows = "".join(
         f'<tr><td><span class="st {f.status.value}">{f.status.value}</span></td>'
