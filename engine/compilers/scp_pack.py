@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.compilers.scp_statements import Statement
@@ -45,21 +45,40 @@ def document(statements: Sequence[Statement]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
 
 
+def _size(s: Statement) -> int:
+    return len(policy_text(s.to_json()).encode("utf-8"))
+
+
+def _split(target: str, s: Statement, room: int) -> list[Statement]:
+    """A statement too large for one policy becomes several with the same condition, actions divided."""
+    if _size(s) <= room:
+        return [s]
+    parts: list[list[str]] = [[]]
+    for action in s.actions:
+        trial = replace(s, actions=(*parts[-1], action), sids=(*s.sids, f"Part{len(parts)}"))
+        if parts[-1] and _size(trial) > room:
+            parts.append([])
+        parts[-1].append(action)
+    out = [replace(s, actions=tuple(p), sids=(*s.sids, f"Part{i}")) for i, p in enumerate(parts, start=1)]
+    for part in out:
+        if _size(part) > room:
+            raise CompileError(f"target {target}: statement {''.join(s.sids)} cannot be cut small enough: one part "
+                               f"is {_size(part)} characters where a policy has room for {room}, over by "
+                               f"{_size(part) - room}")
+    return out
+
+
 def pack(target: str, statements: Sequence[Statement], lim: Limits) -> list[list[Statement]]:
     """First-fit decreasing by size; each policy's statements keep the canonical order.
 
-    Fails naming the target and the overflow: a statement larger than a whole policy, or more policies
-    than the target has free attachments.
+    A statement larger than a policy is first cut into parts by action. Fails naming the target and the
+    overflow: a part that still does not fit, or more policies than the target has free attachments.
     """
     if not statements:
         return []
     empty = policy_size(document([]))
-    sized = [(len(policy_text(s.to_json()).encode("utf-8")), s) for s in statements]
-    for size, s in sized:
-        if empty + size > lim.max_chars:
-            raise CompileError(f"target {target}: statement {''.join(s.sids)} alone makes a "
-                               f"{empty + size}-character SCP, over the {lim.max_chars}-character limit by "
-                               f"{empty + size - lim.max_chars}")
+    statements = [part for s in statements for part in _split(target, s, lim.max_chars - empty)]
+    sized = [(_size(s), s) for s in statements]
     bins: list[tuple[int, list[Statement]]] = []  # (used characters, statements)
     order = sorted(range(len(sized)), key=lambda i: (-sized[i][0], i))
     for i in order:
