@@ -164,16 +164,30 @@ def load_rule(path: Path) -> Rule:
                 spec["type"] == "integer" and isinstance(spec["default"], bool)):
             raise CatalogError(f"default of parameter {name!r} is not a {spec['type']}", str(path),
                                _line_for(lines, ("parameters", name, "default")), f"parameters.{name}.default")
+    # A prevent-only rule (applies_to: []) judges no resource; "always true" keeps Rule.expect total.
+    expect = data.get("expect", {"always": True})
     used: set[str] = set()
-    _walk_params([data["expect"], data.get("when")], used)
+    _walk_params([expect, data.get("when")], used)
     for name in sorted(used - set(params)):
         raise CatalogError(f"condition reads undeclared parameter {name!r}", str(path),
                            _line_for(lines, ("expect",)), "expect")
+    prevent_params: set[str] = set()
+    _walk_params(data.get("prevent"), prevent_params)
+    for i, stmt in enumerate((data.get("prevent") or {}).get("statements") or ()):
+        if "only_if" in stmt:
+            prevent_params.add(stmt["only_if"])
+            if stmt["only_if"] in params and params[stmt["only_if"]]["type"] != "boolean":
+                raise CatalogError(f"only_if names {stmt['only_if']!r}, which is not a boolean parameter",
+                                   str(path), _line_for(lines, ("prevent", "statements", i, "only_if")),
+                                   f"prevent.statements.{i}.only_if")
+    for name in sorted(prevent_params - set(params)):
+        raise CatalogError(f"prevent reads undeclared parameter {name!r}", str(path),
+                           _line_for(lines, ("prevent",)), "prevent")
     kinds = [KINDS[k] for k in data["applies_to"] if k in KINDS]
     known = {a.name for k in kinds for a in k.attrs} | {"service", "kind"}
     element_fields = {f for k in kinds for a in k.attrs for f in a.element} | {"value"}
     attrs: list[tuple[str, bool]] = []
-    _walk_attrs(data["expect"], attrs)
+    _walk_attrs(expect, attrs)
     _walk_attrs(data.get("when"), attrs)
     if "*" not in data["applies_to"]:
         for name, in_element in attrs:
@@ -183,7 +197,7 @@ def load_rule(path: Path) -> Rule:
                                    str(path), _line_for(lines, ("expect",)), "expect")
     return Rule(
         id=data["id"], title=data["title"], description=data["description"].strip(), severity=data["severity"],
-        applies_to=tuple(data["applies_to"]), expect=data["expect"], when=data.get("when"),
+        applies_to=tuple(data["applies_to"]), expect=expect, when=data.get("when"),
         message=data["message"].strip(), messages=data.get("messages") or {},
         remediation=data["remediation"].strip(), parameters=params,
         references=data.get("references") or {}, inline_waivers=data.get("inline_waivers", True),

@@ -37,6 +37,11 @@ class Rule:
     def applies(self, kind: str) -> bool:
         return "*" in self.applies_to or kind in self.applies_to
 
+    @property
+    def coverage(self) -> str:
+        """How much of the rule an SCP prevents: full, partial or none (no prevent block: none)."""
+        return str(self.prevent["coverage"]) if self.prevent else "none"
+
     def defaults(self) -> dict[str, Any]:
         return {name: spec["default"] for name, spec in self.parameters.items()}
 
