@@ -243,7 +243,7 @@ def capture_time(item: Mapping[str, Any]) -> dt.datetime | None:
     """configurationItemCaptureTime as an aware datetime (string in events, datetime from boto3)."""
     value = item.get("configurationItemCaptureTime")
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, str) and value:
         return parse_time(value)
     return None
@@ -255,7 +255,7 @@ def parse_time(value: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def load_item(item: Mapping[str, Any], *, file: str | None = None) -> list[Resource]:

@@ -1,0 +1,1 @@
+"""Compilers: turn the catalog into enforcement artifacts (SCPs, Config rules)."""
