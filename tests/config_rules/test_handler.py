@@ -205,15 +205,19 @@ def test_unknown_is_reported_non_compliant_never_compliant(stubs: Any) -> None:
 
 
 def test_unknown_annotation_says_insufficient_data(stubs: Any) -> None:
-    item = _with("AWS_EC2_Volume", encrypted="maybe")
-    expected = ev(item, "NON_COMPLIANT")
-    stubs["config"].add_response("put_evaluations", {"FailedEvaluations": []},
-                                 {"Evaluations": [expected], "ResultToken": "token-1"})
-    seen: list[dict[str, Any]] = []
-    stubs.clients["config"].meta.events.register_first("before-call.config-service.PutEvaluations",
-                                                  lambda params, **kw: seen.append(params))
-    handler(change_event(item, rule_id="ebs-encryption"), None)
-    assert seen[0]["Evaluations"][0]["Annotation"].startswith("Insufficient data (reported as non-compliant)")
+    """With an injected recording client instead of the Stubber, to read the annotation itself."""
+    sent: list[dict[str, Any]] = []
+
+    class Recorder:
+        def put_evaluations(self, **kwargs: Any) -> dict[str, Any]:
+            sent.append(kwargs)
+            return {"FailedEvaluations": []}
+
+    lambda_handler.client_factory = lambda service: Recorder()
+    handler(change_event(_with("AWS_EC2_Volume", encrypted="maybe"), rule_id="ebs-encryption"), None)
+    [evaluation] = sent[0]["Evaluations"]
+    assert evaluation["ComplianceType"] == "NON_COMPLIANT"
+    assert evaluation["Annotation"].startswith("Insufficient data (reported as non-compliant): Cannot decide:")
 
 
 def test_throttling_is_retried_with_backoff(stubs: Any) -> None:
