@@ -198,14 +198,18 @@ def _permission_entries(perm: Any) -> Iterator[Any]:
     # Newer items carry ipv4Ranges[].cidrIp and the legacy ipRanges[] strings side by side; older
     # ones only ipRanges. Read one of them, never both, or every CIDR would count twice.
     v4 = _get(perm, "ipv4Ranges")
-    cidrs = [_get(r, "cidrIp") for r in v4] if isinstance(v4, list) else list(_get(perm, "ipRanges") or [])
-    v6 = _get(perm, "ipv6Ranges")
-    cidrs += [_get(r, "cidrIpv6") for r in v6] if isinstance(v6, list) else []
+    lists = [_get(perm, k) for k in ("ipRanges", "ipv6Ranges", "prefixListIds", "userIdGroupPairs")]
+    if any(v is not _ABSENT and not isinstance(v, list) for v in (v4, *lists)):
+        yield UNKNOWN  # a peer list we cannot read: undecidable, never "no peers"
+        return
+    legacy, v6, prefix_lists, groups = (v if isinstance(v, list) else [] for v in lists)
+    cidrs = [_get(r, "cidrIp") for r in v4] if isinstance(v4, list) else list(legacy)
+    cidrs += [_get(r, "cidrIpv6") for r in v6]
     for cidr in cidrs:
         yield {**base, "cidr": _str(cidr, None), "peer": "cidr"}
-    for _ in _get(perm, "prefixListIds") or []:
+    for _ in prefix_lists:
         yield {**base, "cidr": None, "peer": "prefix_list"}
-    for _ in _get(perm, "userIdGroupPairs") or []:
+    for _ in groups:
         yield {**base, "cidr": None, "peer": "security_group"}
 
 

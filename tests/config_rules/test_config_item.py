@@ -92,6 +92,17 @@ def test_security_group_peers_one_entry_each() -> None:
     assert r.attrs["egress"] == []
 
 
+def test_security_group_permission_with_missing_or_odd_lists() -> None:
+    item = corpus_item("AWS_EC2_SecurityGroup")
+    item["configuration"]["ipPermissions"] = [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+                                               "ipv4Ranges": [{"cidrIp": "10.0.0.0/8"}]}]
+    item["configuration"]["ipPermissionsEgress"] = [{"ipProtocol": "-1", "ipRanges": "0.0.0.0/0"}]
+    [r] = load_item(item)
+    assert r.attrs["ingress"] == [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "10.0.0.0/8",
+                                   "peer": "cidr"}]
+    assert r.attrs["egress"] == [UNKNOWN]
+
+
 def test_launch_template_pascal_case_and_egress_only_gateway() -> None:
     lt = corpus_item("AWS_EC2_LaunchTemplate")
     lt["configuration"]["LaunchTemplateData"].update(InstanceType="t3.large", BlockDeviceMappings=[
