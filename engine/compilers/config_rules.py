@@ -201,7 +201,8 @@ def plan_rule(active: ActiveRule) -> ConfigRule:
 
 
 def plan(catalog: Catalog) -> list[ConfigRule]:
-    return [plan_rule(a) for a in catalog.active()]
+    # Prevent-only rules (applies_to: []) judge no resource; they have no detective form.
+    return [plan_rule(a) for a in catalog.active() if a.rule.applies_to]
 
 
 def compiled_catalog(catalog: Catalog, rules: list[ConfigRule]) -> dict[str, Any]:

@@ -1,0 +1,46 @@
+"""One root for every error ordinance raises on purpose; the CLI maps them all to exit code 2."""
+
+from __future__ import annotations
+
+
+class OrdinanceError(Exception):
+    """Base of every deliberate error. `str()` is a one-line message fit for a terminal."""
+
+
+class CatalogError(OrdinanceError):
+    """The rule catalog or policies.yaml is invalid."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None, key: str | None = None):
+        self.file, self.line, self.key, self.detail = file, line, key, message
+        where = file or "<catalog>"
+        if line is not None:
+            where += f":{line}"
+        super().__init__(f"{where}: {message}" + (f" (at {key})" if key else ""))
+
+
+class SourceError(OrdinanceError):
+    """An input file could not be read as the format it claims to be."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        self.file, self.line, self.detail = file, line, message
+        where = file or "<input>"
+        if line is not None:
+            where += f":{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class CompileError(OrdinanceError):
+    """A rule cannot be compiled into a target (SCP, Config rule) as configured."""
+
+
+class AuditError(OrdinanceError):
+    """An account or region could not be assessed."""
+
+    def __init__(self, message: str, account: str | None = None, region: str | None = None):
+        self.account, self.region, self.detail = account, region, message
+        where = "/".join(x for x in (account, region) if x)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ConditionTypeError(OrdinanceError):
+    """A condition compared values of incompatible types; the verdict becomes `error`, never pass."""

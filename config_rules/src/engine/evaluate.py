@@ -1,0 +1,124 @@
+"""The one evaluator: a pure function from (rules in force, resources) to findings.
+
+The linter, the audit and the Config rule Lambda all call `evaluate`. Resources are never modified.
+Stdlib only: the Config rule Lambda ships this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from engine.catalog.model import ActiveRule, Exemption
+from engine.conditions import Outcome, Scope
+from engine.conditions import evaluate as evaluate_condition
+from engine.resources.kinds import ACCOUNT_KINDS
+from engine.resources.model import UNKNOWN, Finding, Resource, Verdict
+
+
+def account_facts(resources: Iterable[Resource]) -> dict[str, Any]:
+    """Account-level settings seen in the same input (e.g. EBS encryption by default in the same plan).
+
+    Several declarations of one fact combine conservatively: all true is true, any unknown is unknown.
+    """
+    facts: dict[str, Any] = {}
+    for r in resources:
+        if r.kind not in ACCOUNT_KINDS:
+            continue
+        for name, value in r.attrs.items():
+            key = f"{r.kind}.{name}"
+            prev = facts.get(key)
+            if key not in facts:
+                facts[key] = value
+            elif prev is UNKNOWN or value is UNKNOWN:
+                facts[key] = UNKNOWN
+            elif prev != value:
+                facts[key] = False
+    return facts
+
+
+def _message(rule: ActiveRule, resource: Resource, outcome: Outcome, status: Verdict) -> str:
+    base = rule.rule.messages.get(resource.kind, rule.rule.message)
+    culprit = outcome.culprit
+    if status is Verdict.UNKNOWN:
+        return f"Cannot decide: {culprit or 'a deciding value'} is unknown until apply. {base}"
+    if status is Verdict.FAIL and culprit:
+        return f"{base} ({culprit})"
+    if status is Verdict.PASS:
+        return f"{rule.rule.title}."
+    return base
+
+
+def _judge(rule: ActiveRule, resource: Resource, scope: Scope) -> tuple[Verdict, Outcome]:
+    when = rule.rule.when
+    if when is not None:
+        applicable = evaluate_condition(when, scope)
+        if applicable.value is False:
+            return Verdict.NOT_APPLICABLE, applicable
+        if applicable.value is UNKNOWN:
+            return Verdict.UNKNOWN, applicable
+    outcome = evaluate_condition(rule.rule.expect, scope)
+    if outcome.value is True:
+        return Verdict.PASS, outcome
+    if outcome.value is False:
+        return Verdict.FAIL, outcome
+    return Verdict.UNKNOWN, outcome
+
+
+def evaluate(
+    rules: Sequence[ActiveRule],
+    resources: Sequence[Resource],
+    *,
+    exemptions: Sequence[Exemption] = (),
+    today: dt.date | None = None,
+    target: str | None = None,
+    account: str | None = None,
+    ou: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Judge every resource against every rule that applies to its kind.
+
+    A rule that raises on a resource yields an `error` finding for that pair and evaluation goes on.
+    Exemptions in force turn fail/unknown into `waived`; expired ones are ignored here (the caller
+    reports them). Inline waivers (resource.meta["waivers"]) count only for rules that allow them.
+    """
+    today = today or dt.date.today()
+    facts = dict(account_facts(resources) if facts is None else facts)
+    live_exemptions = [e for e in exemptions if not e.expired(today)]
+    by_kind: dict[str, list[ActiveRule]] = {}
+    findings: list[Finding] = []
+    for resource in resources:
+        applicable = by_kind.get(resource.kind)
+        if applicable is None:
+            applicable = by_kind[resource.kind] = [r for r in rules if r.rule.applies(resource.kind)]
+        if not applicable:
+            continue
+        attrs = {**resource.attrs, "service": resource.service, "kind": resource.kind}
+        waivers: Mapping[str, str] = resource.meta.get("waivers") or {}
+        for rule in applicable:
+            scope = Scope(attrs, rule.params, facts)
+            path = None
+            reason = None
+            try:
+                status, outcome = _judge(rule, resource, scope)
+                message = _message(rule, resource, outcome, status)
+                path = outcome.path
+            except Exception as exc:  # a crashing rule is a finding, never a silent pass
+                status, message = Verdict.ERROR, f"rule could not be evaluated: {exc}"
+                reason = f"{type(exc).__name__}: {exc}"
+            if status in (Verdict.FAIL, Verdict.UNKNOWN):
+                acct = resource.location.account or account
+                for ex in live_exemptions:
+                    if ex.matches(rule.rule.id, resource.id, target=target, account=acct, ou=ou):
+                        status = Verdict.WAIVED
+                        reason = f"exemption ({ex.owner}, until {ex.expires.isoformat()}): {ex.reason}"
+                        break
+                if status is not Verdict.WAIVED and rule.rule.id in waivers and rule.rule.inline_waivers:
+                    status = Verdict.WAIVED
+                    reason = f"inline waiver: {waivers[rule.rule.id]}"
+            findings.append(Finding(
+                rule_id=rule.rule.id, status=status, severity=rule.severity, level=rule.level,
+                resource=resource, message=message, path=path, reason=reason,
+            ))
+    return findings
