@@ -275,8 +275,12 @@ def _db_instance(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     return {"cluster_member": member if member is UNKNOWN else bool(member)}
 
 
-def _sg_entries(node: Any, unknown: Any, protocol_key: str, peers: tuple[tuple[str, str, bool], ...]) -> list[Any]:
-    """One canonical rule entry per peer (CIDR, prefix list, group, self) of one rule block."""
+def _sg_entries(node: Any, unknown: Any, protocol_key: str, peers: tuple[tuple[str, str, bool], ...],
+                rule: Entry | None = None) -> list[Any]:
+    """One canonical rule entry per peer (CIDR, prefix list, group, self) of one rule block.
+
+    `rule`: the standalone rule resource whose top level this is, so computed peers can be told apart.
+    """
     protocol = _pick(node, unknown, protocol_key)
     low, high = _pick(node, unknown, "from_port"), _pick(node, unknown, "to_port")
     if protocol is not UNKNOWN and protocol is not None:
@@ -287,6 +291,8 @@ def _sg_entries(node: Any, unknown: Any, protocol_key: str, peers: tuple[tuple[s
     out: list[Any] = []
     for key, peer, is_cidr in peers:
         value = _pick(node, unknown, key)
+        if value is UNKNOWN and rule is not None and not rule.configures(key):
+            continue  # computed by the provider (e.g. source_security_group_id), not a peer
         if value is None or value is False or value == [] or value == "":
             continue
         items = value if isinstance(value, list) else [value]
@@ -326,10 +332,10 @@ def _security_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
 def _security_group_rule(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     if e.type == "aws_security_group_rule":
         side = _top(e, "type")
-        entries = _sg_entries(e.after, e.unknown, "protocol", _RULE_PEERS)
+        entries = _sg_entries(e.after, e.unknown, "protocol", _RULE_PEERS, e)
     else:
         side = "ingress" if e.type.endswith("_ingress_rule") else "egress"
-        entries = _sg_entries(e.after, e.unknown, "ip_protocol", _VPC_RULE_PEERS)
+        entries = _sg_entries(e.after, e.unknown, "ip_protocol", _VPC_RULE_PEERS, e)
     if side not in ("ingress", "egress"):
         return {"ingress": UNKNOWN, "egress": UNKNOWN}
     return {"ingress": entries if side == "ingress" else [], "egress": entries if side == "egress" else []}
@@ -360,8 +366,9 @@ def _inline_versioning(e: Entry) -> Any:
 
 
 def _inline_sse(e: Entry) -> Any:
-    if _top(e, "server_side_encryption_configuration") is UNKNOWN:
-        return UNKNOWN
+    block = _top(e, "server_side_encryption_configuration")
+    if block is UNKNOWN or block is None:
+        return block
     return _pick(e.after, e.unknown, "server_side_encryption_configuration", 0, "rule", 0,
                  "apply_server_side_encryption_by_default", 0, "sse_algorithm")
 
