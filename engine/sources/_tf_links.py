@@ -89,11 +89,13 @@ def config_index(configuration: Any) -> dict[tuple[tuple[str, ...], str], dict[s
     stack: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), configuration["root_module"])]
     while stack:
         calls, module = stack.pop()
-        for res in module.get("resources") or ():
+        resources = module.get("resources")
+        for res in resources if isinstance(resources, list) else ():
             if isinstance(res, dict) and res.get("mode", "managed") == "managed":
                 exprs = res.get("expressions")
                 index[(calls, f"{res.get('type')}.{res.get('name')}")] = exprs if isinstance(exprs, dict) else {}
-        for call_name, call in (module.get("module_calls") or {}).items():
+        calls_map = module.get("module_calls")
+        for call_name, call in (calls_map.items() if isinstance(calls_map, dict) else ()):
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
                 stack.append(((*calls, call_name), call["module"]))
     return index

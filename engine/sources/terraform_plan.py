@@ -132,16 +132,17 @@ def _from_changes(changes: list[Any], file: str) -> Any:
 
 
 def _from_planned(planned: dict[str, Any]) -> Any:
-    stack = [planned.get("root_module") or {}]
+    root = planned.get("root_module")
+    stack = [root] if isinstance(root, dict) else []
     for module in stack:  # grows while iterating: breadth-first over child_modules
-        for r in module.get("resources") or ():
-            rtype = r.get("type")
+        for r in _list(module.get("resources")):
+            rtype = r.get("type") if isinstance(r, dict) else None
             if r.get("mode", "managed") == "managed" and isinstance(rtype, str) and rtype.startswith("aws_"):
                 values = r.get("values")
                 yield Entry(str(r.get("address")), rtype, str(r.get("name")), r.get("index"),
                             module_prefix(str(r.get("address"))), values if isinstance(values, dict) else {},
                             {}, None)
-        stack.extend(c for c in module.get("child_modules") or () if isinstance(c, dict))
+        stack.extend(c for c in _list(module.get("child_modules")) if isinstance(c, dict))
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -176,6 +177,11 @@ def _top(e: Entry, key: str, default: Any = None) -> Any:
     if value is UNKNOWN:
         return UNKNOWN if e.configures(key) else default
     return default if value is None or value == [] else value
+
+
+def _list(value: Any) -> list[Any]:
+    """A list value, or [] for anything else a hand-edited plan may hold there."""
+    return value if isinstance(value, list) else []
 
 
 def _coerce(value: Any, typ: str) -> Any:
@@ -266,6 +272,7 @@ def _launch_template(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     mappings = _top(e, "block_device_mappings", [])
     if mappings is UNKNOWN:
         return {"volumes": [{"device": UNKNOWN, "encrypted": UNKNOWN}]}
+    mappings = _list(mappings)
     volumes: list[dict[str, Any]] = []
     for i in range(len(mappings)):
         ebs = _pick(e.after, e.unknown, "block_device_mappings", i, "ebs")
@@ -284,16 +291,17 @@ def _autoscaling_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     policy = _top(e, "mixed_instances_policy", [])
     if policy is UNKNOWN:
         return {"instance_types": UNKNOWN}
+    policy = _list(policy)
     types: list[dict[str, Any]] = []
     for p in range(len(policy)):
         templates = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template")
         if templates is UNKNOWN:
             return {"instance_types": UNKNOWN}
-        for t in range(len(templates or ())):
+        for t in range(len(_list(templates))):
             overrides = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override")
             if overrides is UNKNOWN:
                 return {"instance_types": UNKNOWN}
-            for o in range(len(overrides or ())):
+            for o in range(len(_list(overrides))):
                 it = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override", o,
                            "instance_type")
                 if it is not None:
@@ -358,7 +366,7 @@ def _security_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
             out[side] = UNKNOWN
             continue
         unknown = _step(e.unknown, side)
-        out[side] = [x for i, b in enumerate(blocks) for x in _sg_entries(b, _step(unknown, i), "protocol",
+        out[side] = [x for i, b in enumerate(_list(blocks)) for x in _sg_entries(b, _step(unknown, i), "protocol",
                                                                            _INLINE_PEERS)]
     return out
 

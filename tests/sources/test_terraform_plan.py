@@ -5,6 +5,7 @@ Fixtures under terraform_plan/ name resources by expected outcome (pass_*, fail_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from functools import cache
@@ -388,3 +389,25 @@ def test_corpus_loads_and_never_errors() -> None:
     assert unexpected == []
     assert errors == []
     assert loaded == len(files) - len(_EXPECTED_ERRORS)
+
+
+@pytest.mark.parametrize("name", ["ec2.json", "network.json", "s3_split.json", "actions_misc.json"])
+def test_odd_values_never_crash(name: str) -> None:
+    """Hand-edited plans put any JSON anywhere: the source loads or raises SourceError, nothing else."""
+    original = json.loads((FIXTURES / name).read_text())
+    odd_values: list[Any] = [True, "x", 5, {}, [], [None], [5], None]
+    for i, rc in enumerate(original["resource_changes"]):
+        for key in list(rc["change"]["after"] or {}):
+            for odd in odd_values:
+                doc = json.loads(json.dumps(original))
+                doc["resource_changes"][i]["change"]["after"][key] = odd
+                doc["resource_changes"][i]["change"]["after_unknown"] = {key: odd}
+                with contextlib.suppress(SourceError):
+                    load(Path(name), json.dumps(doc).encode())
+    for section in ("configuration", "planned_values"):
+        for odd in odd_values:
+            doc = json.loads(json.dumps(original))
+            doc[section] = {"root_module": odd}
+            del doc["resource_changes"]
+            with contextlib.suppress(SourceError):
+                load(Path(name), json.dumps(doc).encode())
