@@ -1,4 +1,5 @@
-"""Plan-address helpers for the Terraform plan source: the configuration index and satellite links.
+"""Helpers for the Terraform plan source: planned values with their unknowns, the configuration
+index, and folding S3 satellites into their bucket.
 
 Kept apart from `terraform_plan.py` so the normalizer reads as a table of kinds. Stdlib only.
 """
@@ -10,7 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.resources.kinds import KINDS
 from engine.resources.model import UNKNOWN
+
+_VERSIONING = "aws_s3_bucket_versioning"
+_SSE = "aws_s3_bucket_server_side_encryption_configuration"
+SATELLITES = {t for k in KINDS.values() for t in k.terraform_satellites}
 
 # One `module.NAME` step of an address, with its optional count/for_each key.
 _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
@@ -165,3 +171,108 @@ def combine(values: list[Any]) -> Any:
         return UNKNOWN
     first = values[0]
     return first if all(v == first for v in values) else UNKNOWN
+
+
+# -- planned values ------------------------------------------------------------------------------
+
+
+def at(node: Any, key: str | int) -> Any:
+    """One step into a value: a list index or a mapping key; None when there is nothing there."""
+    if isinstance(key, int):
+        return node[key] if isinstance(node, list) and key < len(node) else None
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def pick(after: Any, unknown: Any, *path: str | int) -> Any:
+    """Walk `after` and `after_unknown` in step: UNKNOWN if marked unknown, None when absent.
+
+    The hottest function of the module (tens of calls per resource), hence the inlined steps.
+    """
+    for step in path:
+        if unknown is True:
+            return UNKNOWN
+        if step.__class__ is int:
+            after = after[step] if after.__class__ is list and step < len(after) else None
+            unknown = unknown[step] if unknown.__class__ is list and step < len(unknown) else None
+        else:
+            after = after.get(step) if after.__class__ is dict else None
+            unknown = unknown.get(step) if unknown.__class__ is dict else None
+    return UNKNOWN if unknown is True else after
+
+
+def top(e: Entry, key: str, default: Any = None) -> Any:
+    """A top-level attribute; an unknown the configuration does not set is computed: default applies."""
+    value = pick(e.after, e.unknown, key)
+    if value is UNKNOWN:
+        return UNKNOWN if e.configures(key) else default
+    return default if value is None or value == [] else value
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list value, or [] for anything else a hand-edited plan may hold there."""
+    return value if isinstance(value, list) else []
+
+
+def coerce(value: Any, typ: str) -> Any:
+    if value is UNKNOWN or value is None:
+        return value
+    if typ == "bool" and isinstance(value, str):
+        return {"true": True, "false": False, "": False}.get(value.lower(), value)
+    if typ == "int" and isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+# -- S3: buckets and their satellites --------------------------------------------------------------
+
+
+def _inline_versioning(e: Entry) -> Any:
+    enabled = top(e, "versioning")
+    if enabled is UNKNOWN or enabled is None:
+        return enabled
+    flag = pick(e.after, e.unknown, "versioning", 0, "enabled")
+    if flag is UNKNOWN or flag is None:
+        return flag
+    return "Enabled" if coerce(flag, "bool") is True else "Disabled"
+
+
+def _inline_sse(e: Entry) -> Any:
+    block = top(e, "server_side_encryption_configuration")
+    if block is UNKNOWN or block is None:
+        return block
+    return pick(e.after, e.unknown, "server_side_encryption_configuration", 0, "rule", 0,
+                "apply_server_side_encryption_by_default", 0, "sse_algorithm")
+
+
+def _satellite_value(sat: Entry) -> Any:
+    if sat.type == _VERSIONING:
+        return pick(sat.after, sat.unknown, "versioning_configuration", 0, "status")
+    return pick(sat.after, sat.unknown, "rule", 0, "apply_server_side_encryption_by_default", 0, "sse_algorithm")
+
+
+def bucket_attrs(e: Entry, linked: dict[str, list[Entry]]) -> dict[str, Any]:
+    kind = KINDS["s3.bucket"]
+    out: dict[str, Any] = {}
+    for attr, sat_type, inline in (("versioning", _VERSIONING, _inline_versioning),
+                                   ("encryption_algorithm", _SSE, _inline_sse)):
+        sats = linked.get(sat_type)
+        value = combine([_satellite_value(s) for s in sats]) if sats else inline(e)
+        out[attr] = kind.attr(attr).default["terraform"] if value is None else value
+    return out
+
+
+def link_satellites(entries: list[Entry], file: str, notes: list[str]) -> dict[str, dict[str, list[Entry]]]:
+    """bucket address -> satellite type -> satellites folded into it."""
+    bucket_types = KINDS["s3.bucket"].terraform
+    satellites = [e for e in entries if e.type in SATELLITES]
+    if not satellites:
+        return {}
+    linker = BucketLinker((e for e in entries if e.type in bucket_types), bucket_types)
+    linked: dict[str, dict[str, list[Entry]]] = {}
+    for sat in satellites:
+        bucket = linker.link(sat)
+        if bucket is None:
+            notes.append(f"{file}: {sat.address}: no bucket in this plan matches it; not applied to any bucket")
+            continue
+        linked.setdefault(bucket.address, {}).setdefault(sat.type, []).append(sat)
+    return linked

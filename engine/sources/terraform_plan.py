@@ -20,18 +20,21 @@ from engine.resources.kinds import KINDS, kind_for_terraform, service_for_terraf
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, decode_text
 from engine.sources._tf_links import (
-    BucketLinker,
+    SATELLITES,
     Entry,
-    combine,
+    as_list,
+    at,
+    bucket_attrs,
+    coerce,
     config_index,
+    link_satellites,
     module_calls,
     module_prefix,
+    pick,
+    top,
 )
 
 _SKIPPED_ACTIONS = {"delete", "forget", "read"}
-_VERSIONING = "aws_s3_bucket_versioning"
-_SSE = "aws_s3_bucket_server_side_encryption_configuration"
-_SATELLITES = {t for k in KINDS.values() for t in k.terraform_satellites}
 _WAIVER_TAG = "ordinance:skip"
 _PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
@@ -110,7 +113,7 @@ def _action(actions: Any) -> str | None:
     return acts[0] if len(acts) == 1 else "-".join(acts)
 
 
-def _from_changes(changes: list[Any], file: str) -> Any:
+def _from_changes(changes: list[Any], file: str) -> Iterator[Entry]:
     for rc in changes:
         if not isinstance(rc, dict) or rc.get("mode", "managed") != "managed" or rc.get("deposed"):
             continue
@@ -131,67 +134,18 @@ def _from_changes(changes: list[Any], file: str) -> Any:
                     after if isinstance(after, dict) else {}, change.get("after_unknown") or {}, action)
 
 
-def _from_planned(planned: dict[str, Any]) -> Any:
+def _from_planned(planned: dict[str, Any]) -> Iterator[Entry]:
     root = planned.get("root_module")
     stack = [root] if isinstance(root, dict) else []
     for module in stack:  # grows while iterating: breadth-first over child_modules
-        for r in _list(module.get("resources")):
+        for r in as_list(module.get("resources")):
             rtype = r.get("type") if isinstance(r, dict) else None
             if r.get("mode", "managed") == "managed" and isinstance(rtype, str) and rtype.startswith("aws_"):
                 values = r.get("values")
                 yield Entry(str(r.get("address")), rtype, str(r.get("name")), r.get("index"),
                             module_prefix(str(r.get("address"))), values if isinstance(values, dict) else {},
                             {}, None)
-        stack.extend(c for c in _list(module.get("child_modules")) if isinstance(c, dict))
-
-
-# -- values ----------------------------------------------------------------------------------------
-
-
-def _step(node: Any, step: str | int) -> Any:
-    if isinstance(step, int):
-        return node[step] if isinstance(node, list) and step < len(node) else None
-    return node.get(step) if isinstance(node, dict) else None
-
-
-def _pick(after: Any, unknown: Any, *path: str | int) -> Any:
-    """Walk `after` and `after_unknown` in step: UNKNOWN if marked unknown, None when absent.
-
-    The hottest function of the module (tens of calls per resource), hence the inlined steps.
-    """
-    for step in path:
-        if unknown is True:
-            return UNKNOWN
-        if step.__class__ is int:
-            after = after[step] if after.__class__ is list and step < len(after) else None
-            unknown = unknown[step] if unknown.__class__ is list and step < len(unknown) else None
-        else:
-            after = after.get(step) if after.__class__ is dict else None
-            unknown = unknown.get(step) if unknown.__class__ is dict else None
-    return UNKNOWN if unknown is True else after
-
-
-def _top(e: Entry, key: str, default: Any = None) -> Any:
-    """A top-level attribute; an unknown the configuration does not set is computed: default applies."""
-    value = _pick(e.after, e.unknown, key)
-    if value is UNKNOWN:
-        return UNKNOWN if e.configures(key) else default
-    return default if value is None or value == [] else value
-
-
-def _list(value: Any) -> list[Any]:
-    """A list value, or [] for anything else a hand-edited plan may hold there."""
-    return value if isinstance(value, list) else []
-
-
-def _coerce(value: Any, typ: str) -> Any:
-    if value is UNKNOWN or value is None:
-        return value
-    if typ == "bool" and isinstance(value, str):
-        return {"true": True, "false": False, "": False}.get(value.lower(), value)
-    if typ == "int" and isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return value
+        stack.extend(c for c in as_list(module.get("child_modules")) if isinstance(c, dict))
 
 
 # kind -> (canonical name, Terraform argument, default, type) for attributes read straight from `after`.
@@ -206,7 +160,7 @@ def _simple_attrs(e: Entry, kind: str) -> dict[str, Any]:
     """Attributes whose Terraform path in kinds.py is a plain top-level argument."""
     out: dict[str, Any] = {}
     for name, key, default, typ in _SIMPLE[kind]:
-        value = _coerce(_top(e, key, default), typ)
+        value = coerce(top(e, key, default), typ)
         if value is not None:
             out[name] = value
     return out
@@ -217,48 +171,48 @@ def _simple_attrs(e: Entry, kind: str) -> dict[str, Any]:
 
 def _encrypted(e: Entry, *path: str | int, inherited: bool = False) -> Any:
     """`encrypted` of a block device: unset means unencrypted, unless a launch template decides."""
-    value = _pick(e.after, e.unknown, *path, "encrypted")
+    value = pick(e.after, e.unknown, *path, "encrypted")
     if value is UNKNOWN and not e.configures_nested(str(path[0]), "encrypted"):
         value = None  # computed by the provider, not configured
     if value is None:
         return UNKNOWN if inherited else False
-    return _coerce(value, "bool")
+    return coerce(value, "bool")
 
 
 def _block_volumes(e: Entry, launch_template: Any = None) -> list[dict[str, Any]]:
     """root_block_device + ebs_block_device of aws_instance / aws_launch_configuration."""
     inherited = launch_template is not None  # the template's mappings decide what is not declared
-    root = _pick(e.after, e.unknown, "root_block_device")
+    root = pick(e.after, e.unknown, "root_block_device")
     if root is UNKNOWN:
         # New instance: the root volume always exists; computed and not configured -> AWS default.
         computed = e.expressions is not None and "root_block_device" not in e.expressions
         volumes = [{"device": "root", "encrypted": (UNKNOWN if inherited else False) if computed else UNKNOWN}]
     elif root:
-        name = _pick(e.after, e.unknown, "root_block_device", 0, "device_name")
+        name = pick(e.after, e.unknown, "root_block_device", 0, "device_name")
         volumes = [{"device": name if isinstance(name, str) and name else "root",
                     "encrypted": _encrypted(e, "root_block_device", 0, inherited=inherited)}]
     else:
         volumes = [{"device": "root", "encrypted": UNKNOWN if inherited else False}]
-    extra = _pick(e.after, e.unknown, "ebs_block_device")
+    extra = pick(e.after, e.unknown, "ebs_block_device")
     if extra is UNKNOWN:
         if e.configures("ebs_block_device"):
             volumes.append({"device": UNKNOWN, "encrypted": UNKNOWN})
     elif isinstance(extra, list):
         for i in range(len(extra)):
-            name = _pick(e.after, e.unknown, "ebs_block_device", i, "device_name")
+            name = pick(e.after, e.unknown, "ebs_block_device", i, "device_name")
             volumes.append({"device": name if name is not None else UNKNOWN,
                             "encrypted": _encrypted(e, "ebs_block_device", i)})
     return volumes
 
 
 def _instance(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
-    lt = _top(e, "launch_template")
+    lt = top(e, "launch_template")
     template: Any = None
     if lt is UNKNOWN:
         template = UNKNOWN
     elif isinstance(lt, list) and lt:
-        ident = _pick(e.after, e.unknown, "launch_template", 0, "id")
-        name = _pick(e.after, e.unknown, "launch_template", 0, "name")
+        ident = pick(e.after, e.unknown, "launch_template", 0, "id")
+        name = pick(e.after, e.unknown, "launch_template", 0, "name")
         template = next((v for v in (ident, name) if isinstance(v, str) and v),
                         UNKNOWN if UNKNOWN in (ident, name) else None)
     return {"volumes": _block_volumes(e, template), "launch_template": template}
@@ -269,40 +223,40 @@ def _launch_configuration(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _launch_template(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
-    mappings = _top(e, "block_device_mappings", [])
+    mappings = top(e, "block_device_mappings", [])
     if mappings is UNKNOWN:
         return {"volumes": [{"device": UNKNOWN, "encrypted": UNKNOWN}]}
-    mappings = _list(mappings)
+    mappings = as_list(mappings)
     volumes: list[dict[str, Any]] = []
     for i in range(len(mappings)):
-        ebs = _pick(e.after, e.unknown, "block_device_mappings", i, "ebs")
+        ebs = pick(e.after, e.unknown, "block_device_mappings", i, "ebs")
         if not ebs:
             continue  # instance-store or no_device mapping: not an EBS volume
-        name = _pick(e.after, e.unknown, "block_device_mappings", i, "device_name")
+        name = pick(e.after, e.unknown, "block_device_mappings", i, "device_name")
         # Plan JSON writes this flag as a string: "true", "false" or "" (unset, i.e. unencrypted).
-        enc = UNKNOWN if ebs is UNKNOWN else _pick(e.after, e.unknown, "block_device_mappings", i, "ebs", 0,
+        enc = UNKNOWN if ebs is UNKNOWN else pick(e.after, e.unknown, "block_device_mappings", i, "ebs", 0,
                                                    "encrypted")
         volumes.append({"device": name if name is not None else UNKNOWN,
-                        "encrypted": False if enc is None else _coerce(enc, "bool")})
+                        "encrypted": False if enc is None else coerce(enc, "bool")})
     return {"volumes": volumes}
 
 
 def _autoscaling_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
-    policy = _top(e, "mixed_instances_policy", [])
+    policy = top(e, "mixed_instances_policy", [])
     if policy is UNKNOWN:
         return {"instance_types": UNKNOWN}
-    policy = _list(policy)
+    policy = as_list(policy)
     types: list[dict[str, Any]] = []
     for p in range(len(policy)):
-        templates = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template")
+        templates = pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template")
         if templates is UNKNOWN:
             return {"instance_types": UNKNOWN}
-        for t in range(len(_list(templates))):
-            overrides = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override")
+        for t in range(len(as_list(templates))):
+            overrides = pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override")
             if overrides is UNKNOWN:
                 return {"instance_types": UNKNOWN}
-            for o in range(len(_list(overrides))):
-                it = _pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override", o,
+            for o in range(len(as_list(overrides))):
+                it = pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override", o,
                            "instance_type")
                 if it is not None:
                     types.append({"instance_type": it})
@@ -313,7 +267,7 @@ def _db_instance(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     if e.type == "aws_rds_cluster_instance":
         attrs.pop("storage_encrypted", None)  # a cluster member is judged through its cluster
         return {"cluster_member": True}
-    member = _top(e, "cluster_identifier")
+    member = top(e, "cluster_identifier")
     return {"cluster_member": member if member is UNKNOWN else bool(member)}
 
 
@@ -323,24 +277,24 @@ def _sg_entries(node: Any, unknown: Any, protocol_key: str, peers: tuple[tuple[s
 
     `rule`: the standalone rule resource whose top level this is, so computed peers can be told apart.
     """
-    protocol = _pick(node, unknown, protocol_key)
-    low, high = _pick(node, unknown, "from_port"), _pick(node, unknown, "to_port")
+    protocol = pick(node, unknown, protocol_key)
+    low, high = pick(node, unknown, "from_port"), pick(node, unknown, "to_port")
     if protocol is not UNKNOWN and protocol is not None:
         protocol = _PROTOCOLS.get(str(protocol).lower(), str(protocol).lower())
         if protocol == "all":
             low, high = 0, 65535
-    base = {"protocol": protocol, "from_port": _coerce(low, "int"), "to_port": _coerce(high, "int")}
+    base = {"protocol": protocol, "from_port": coerce(low, "int"), "to_port": coerce(high, "int")}
     out: list[Any] = []
     for key, peer, is_cidr in peers:
-        value = _pick(node, unknown, key)
+        value = pick(node, unknown, key)
         if value is UNKNOWN and rule is not None and not rule.configures(key):
             continue  # computed by the provider (e.g. source_security_group_id), not a peer
         if value is None or value is False or value == [] or value == "":
             continue
         items = value if isinstance(value, list) else [value]
         for i, item in enumerate(items):
-            if isinstance(value, list) and isinstance(_step(unknown, key), list):
-                item = UNKNOWN if _step(_step(unknown, key), i) is True else item
+            if isinstance(value, list) and isinstance(at(unknown, key), list):
+                item = UNKNOWN if at(at(unknown, key), i) is True else item
             if peer == "self" and item is not True and item is not UNKNOWN:
                 continue
             out.append({**base, "cidr": item if is_cidr else None, "peer": peer})
@@ -361,19 +315,19 @@ def _security_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for side in ("ingress", "egress"):
         # Terraform removes AWS's default allow-all egress: no egress block means no egress.
-        blocks = _top(e, side, [])
+        blocks = top(e, side, [])
         if blocks is UNKNOWN:
             out[side] = UNKNOWN
             continue
-        unknown = _step(e.unknown, side)
-        out[side] = [x for i, b in enumerate(_list(blocks)) for x in _sg_entries(b, _step(unknown, i), "protocol",
+        unknown = at(e.unknown, side)
+        out[side] = [x for i, b in enumerate(as_list(blocks)) for x in _sg_entries(b, at(unknown, i), "protocol",
                                                                            _INLINE_PEERS)]
     return out
 
 
 def _security_group_rule(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     if e.type == "aws_security_group_rule":
-        side = _top(e, "type")
+        side = top(e, "type")
         entries = _sg_entries(e.after, e.unknown, "protocol", _RULE_PEERS, e)
     else:
         side = "ingress" if e.type.endswith("_ingress_rule") else "egress"
@@ -394,61 +348,6 @@ _IRREGULAR: dict[str, Callable[[Entry, dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-# -- S3: buckets and their satellites --------------------------------------------------------------
-
-
-def _inline_versioning(e: Entry) -> Any:
-    enabled = _top(e, "versioning")
-    if enabled is UNKNOWN or enabled is None:
-        return enabled
-    flag = _pick(e.after, e.unknown, "versioning", 0, "enabled")
-    if flag is UNKNOWN or flag is None:
-        return flag
-    return "Enabled" if _coerce(flag, "bool") is True else "Disabled"
-
-
-def _inline_sse(e: Entry) -> Any:
-    block = _top(e, "server_side_encryption_configuration")
-    if block is UNKNOWN or block is None:
-        return block
-    return _pick(e.after, e.unknown, "server_side_encryption_configuration", 0, "rule", 0,
-                 "apply_server_side_encryption_by_default", 0, "sse_algorithm")
-
-
-def _satellite_value(sat: Entry) -> Any:
-    if sat.type == _VERSIONING:
-        return _pick(sat.after, sat.unknown, "versioning_configuration", 0, "status")
-    return _pick(sat.after, sat.unknown, "rule", 0, "apply_server_side_encryption_by_default", 0, "sse_algorithm")
-
-
-def _bucket_attrs(e: Entry, linked: dict[str, list[Entry]]) -> dict[str, Any]:
-    kind = KINDS["s3.bucket"]
-    out: dict[str, Any] = {}
-    for attr, sat_type, inline in (("versioning", _VERSIONING, _inline_versioning),
-                                   ("encryption_algorithm", _SSE, _inline_sse)):
-        sats = linked.get(sat_type)
-        value = combine([_satellite_value(s) for s in sats]) if sats else inline(e)
-        out[attr] = kind.attr(attr).default["terraform"] if value is None else value
-    return out
-
-
-def _link_satellites(entries: list[Entry], file: str, notes: list[str]) -> dict[str, dict[str, list[Entry]]]:
-    """bucket address -> satellite type -> satellites folded into it."""
-    bucket_types = KINDS["s3.bucket"].terraform
-    satellites = [e for e in entries if e.type in _SATELLITES]
-    if not satellites:
-        return {}
-    linker = BucketLinker((e for e in entries if e.type in bucket_types), bucket_types)
-    linked: dict[str, dict[str, list[Entry]]] = {}
-    for sat in satellites:
-        bucket = linker.link(sat)
-        if bucket is None:
-            notes.append(f"{file}: {sat.address}: no bucket in this plan matches it; not applied to any bucket")
-            continue
-        linked.setdefault(bucket.address, {}).setdefault(sat.type, []).append(sat)
-    return linked
-
-
 # -- assembly --------------------------------------------------------------------------------------
 
 
@@ -464,16 +363,16 @@ def _waivers(tags: dict[str, Any], address: str, notes: list[str]) -> dict[str, 
 
 
 def _normalize(entries: list[Entry], file: str, notes: list[str]) -> list[Resource]:
-    linked = _link_satellites(entries, file, notes)
+    linked = link_satellites(entries, file, notes)
     location = Location(file=file, line=None)
     resources: list[Resource] = []
     for e in entries:
-        if e.type in _SATELLITES:
+        if e.type in SATELLITES:
             continue
         kind = kind_for_terraform(e.type)
         attrs: dict[str, Any] = {}
         if kind == "s3.bucket":
-            attrs = _bucket_attrs(e, linked.get(e.address, {}))
+            attrs = bucket_attrs(e, linked.get(e.address, {}))
         elif kind != "other":
             attrs = _simple_attrs(e, kind)
             handler = _IRREGULAR.get(kind)
