@@ -42,7 +42,8 @@ def _message(rule: ActiveRule, resource: Resource, outcome: Outcome, status: Ver
     base = rule.rule.messages.get(resource.kind, rule.rule.message)
     culprit = outcome.culprit
     if status is Verdict.UNKNOWN:
-        return f"Cannot decide: {culprit or 'a deciding value'} is unknown until apply. {base}"
+        what = outcome.path if outcome.path and not outcome.path.startswith(("param:", "fact:")) else None
+        return f"Cannot decide: {what or 'a deciding value'} is unknown. Rule: {base}"
     if status is Verdict.FAIL and culprit:
         return f"{base} ({culprit})"
     if status is Verdict.PASS:

@@ -45,8 +45,9 @@ def render(report: LintReport, gate: Gate, include_passing: bool, *, width: int 
         for f in group:
             line = f.resource.location.line
             message = f.message if not f.reason or f.status is not Verdict.WAIVED else f"{f.message} [{f.reason}]"
-            table.add_row(_status_cell(f, gate), f.rule_id, Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
-                          f.resource.id, str(line) if line else "-", message)
+            # Text, never markup strings: ids and messages may contain "[...]" from user input.
+            table.add_row(_status_cell(f, gate), Text(f.rule_id), Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
+                          Text(f.resource.id), Text(str(line) if line else "-"), Text(message))
         console.print(table)
         console.print()
     for e in report.errors:
