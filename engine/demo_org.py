@@ -83,13 +83,13 @@ class _Clients:
     def client(self, service: str, region_name: str) -> Any:
         key = (service, region_name)
         if key not in self._cache:
-            self._cache[key] = self._session.client(  # type: ignore[call-overload]
+            self._cache[key] = self._session.client(
                 service, region_name=region_name, **self._creds)
         return self._cache[key]
 
 
 def _seed_global(s: _Clients, a: SeededAccount, i: int, regions: Sequence[str]) -> None:
-    plans = [("data", "Enabled", "aws:kms", regions[i % len(regions)])]
+    plans: list[tuple[str, str | None, str | None, str]] = [("data", "Enabled", "aws:kms", regions[i % len(regions)])]
     if i % 3 == 0:
         plans.append(("logs", None, None, regions[0]))  # never versioned, no explicit encryption
     if i % 5 == 1:
