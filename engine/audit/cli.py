@@ -36,6 +36,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--external-id", default=None, help="ExternalId for AssumeRole, if the role requires one")
     p.add_argument("--session-name", default="ordinance-audit", help="RoleSessionName (shows in CloudTrail)")
     p.add_argument("--max-workers", type=int, default=8, help="concurrent (account, region) reads")
+    p.add_argument("--aggregator", default=None,
+                   help="read this AWS Config aggregator (advanced queries) instead of crawling every account")
     p.add_argument("--output", type=Path, default=Path("reports"), help="directory for the audit report")
     p.add_argument("--format", choices=["summary"], default="summary", help="what to print")
     return p
@@ -104,7 +106,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
 
     result = run_audit(catalog, accounts=args.accounts, ous=args.ous, regions=args.regions,
                        role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
-                       max_workers=args.max_workers, progress=sys.stderr.isatty())
+                       max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
     print_summary(result)
     path = write_report(result, args.output)
     if path is not None:

@@ -78,9 +78,12 @@ def run_audit(catalog: Catalog, *, accounts: Iterable[str] | None = None, ous: I
               regions: Sequence[str] | None = None, role_name: str = "OrdinanceAudit",
               external_id: str | None = None, session_name: str = "ordinance-audit", max_workers: int = 8,
               session: boto3.Session | None = None, today: dt.date | None = None,
-              progress: bool = False, max_attempts: int = 8) -> AuditResult:
+              progress: bool = False, max_attempts: int = 8, aggregator: str | None = None,
+              aggregator_region: str | None = None) -> AuditResult:
     """Audit the organization's active accounts in `regions` (default: organization.regions).
 
+    `aggregator`: read this AWS Config aggregator (in `aggregator_region`, default the session's region)
+    with advanced queries instead of assuming a role into every account.
     `session`: the boto3 session to share (default: the usual credential chain). Hooks registered on
     its event emitter before the call reach every client the audit creates.
     Raises AuditError only when the organization itself cannot be read; every account or region that
@@ -102,8 +105,15 @@ def run_audit(catalog: Catalog, *, accounts: Iterable[str] | None = None, ous: I
     not_assessed: list[NotAssessed] = list(found.not_assessed)
     units: list[Unit] = []
     bar, advance = _progress(progress, len(found.accounts) * (len(regions) + 1))
+    if aggregator is not None:
+        from engine.audit.aggregator import collect_aggregator
+
+        items: Iterable[Unit | NotAssessed] = collect_aggregator(
+            factory.client("config", aggregator_region), aggregator, found.accounts, regions)
+    else:
+        items = collect(factory, found.accounts, regions, max_workers=max_workers, on_done=advance)
     with bar:
-        for item in collect(factory, found.accounts, regions, max_workers=max_workers, on_done=advance):
+        for item in items:
             (not_assessed if isinstance(item, NotAssessed) else units).append(item)  # type: ignore[arg-type]
 
     # Units of an account that could not be assumed never exist (every task failed the same way).
@@ -121,7 +131,7 @@ def run_audit(catalog: Catalog, *, accounts: Iterable[str] | None = None, ous: I
                              if not e.expired(today) and _exemption_relevant(e, found.accounts)],
         expired_exemptions=[e for e in catalog.exemptions
                             if e.expired(today) and _exemption_relevant(e, found.accounts)],
-        api_calls=factory.counter.calls, collector="crawl",
+        api_calls=factory.counter.calls, collector="aggregator" if aggregator else "crawl",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -26,6 +27,8 @@ def moto_endpoint() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    # In-process servers share moto's backends: start every module from an empty AWS.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
     with pytest.MonkeyPatch.context() as mp:
         for k, v in FAKE_ENV.items():
             mp.setenv(k, v)
