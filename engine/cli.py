@@ -56,6 +56,10 @@ def _build_parser() -> argparse.ArgumentParser:
     comp = sub.add_parser("compile", help="compile the catalog into scp/ and config_rules/")
     comp.add_argument("--check", action="store_true", help="exit 1 if the committed artifacts differ")
     comp.add_argument("--only", choices=sorted(COMPILERS), action="append", help="compile only this target")
+
+    from engine.audit.cli import add_parser as add_audit_parser
+
+    add_audit_parser(sub)
     return p
 
 
@@ -142,7 +146,13 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile}
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from engine.audit.cli import run
+
+    return run(args, _catalog(args))
+
+
+_COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile, "audit": _cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

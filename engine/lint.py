@@ -78,10 +78,13 @@ def _alternative_findings(rules: Sequence[ActiveRule], resource: Resource, main:
 
 
 def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], catalog: Catalog, *,
-                   target: str | None = None, today: dt.date | None = None) -> list[Finding]:
-    """Evaluate one input unit (a file): account facts are shared only within it."""
+                   target: str | None = None, today: dt.date | None = None, account: str | None = None,
+                   ou: str | None = None) -> list[Finding]:
+    """Evaluate one input unit (a file, or an audited account/region): account facts are shared only
+    within it. `account`/`ou` let account- and OU-scoped exemptions match (the audit knows them)."""
     facts = account_facts(resources)
-    kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts}
+    kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts,
+              "account": account, "ou": ou}
     findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
     if any(r.meta.get("alternatives") for r in resources):
         by_resource: dict[int, list[Finding]] = {}
