@@ -317,9 +317,18 @@ def load_catalog(root: Path | None = None) -> Catalog:
     if root is None:
         root = find_catalog_root()
     if root is None:
-        rules = load_rules(builtin_rules_dir())
-        return Catalog(rules=rules, defaults={k: Setting(enabled=True, mode="prevent") for k in rules},
-                       targets={})
+        # The pre-commit case in a repository without a catalog: cached like any other, so a one-file
+        # run does not pay for YAML parsing and JSON Schema validation of every rule.
+        builtin = builtin_rules_dir()
+        cache_key = catalog_cache.key(sorted(builtin.glob("*.yaml")))
+        cached = catalog_cache.load(cache_key)
+        if cached is not None:
+            return cached
+        rules = load_rules(builtin)
+        catalog = Catalog(rules=rules, defaults={k: Setting(enabled=True, mode="prevent") for k in rules},
+                          targets={})
+        catalog_cache.store(cache_key, catalog)
+        return catalog
     root = Path(root)
     policies = root / "policies.yaml"
     if not policies.is_file():
