@@ -17,11 +17,18 @@ from engine.errors import OrdinanceError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 
+# Kept literal (not imported from engine.reports) so `--help` and parsing import no renderer.
+FORMATS = ["console", "json", "sarif", "junit", "markdown", "github"]
+
 # compile target -> (dotted compile function, output directory under the catalog root)
 COMPILERS: dict[str, tuple[str, str]] = {
     "scp": ("engine.compilers.scp:compile", "scp"),
     "config_rules": ("engine.compilers.config_rules:compile", "config_rules"),
 }
+
+
+class UsageError(Exception):
+    """A combination of arguments argparse cannot check on its own: exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,8 +48,17 @@ def _build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="lint CloudFormation templates and Terraform plan JSON")
     lint.add_argument("paths", nargs="+", type=Path, help="files or directories (walked recursively)")
-    lint.add_argument("--format", choices=["console", "json"], default="console")
-    lint.add_argument("--output", type=Path, help="write the report here (atomically) instead of stdout")
+    lint.add_argument("--format", choices=FORMATS, action="append", metavar="FORMAT",
+                      help=f"report format ({', '.join(FORMATS)}); repeatable, default console")
+    lint.add_argument("--output", type=Path, action="append", metavar="FILE",
+                      help="write the report of the --format in the same position here (atomically); "
+                           "repeatable; a format without an --output goes to stdout (at most one)")
+    lint.add_argument("--changed-only", action="store_true",
+                      help="plans: judge only resources the plan creates, updates or replaces")
+    lint.add_argument("--baseline", type=Path, metavar="FILE",
+                      help="only findings not recorded in this baseline block; report fixed ones")
+    lint.add_argument("--write-baseline", type=Path, metavar="FILE",
+                      help="record today's open findings (fail, unknown) in this baseline file")
     lint.add_argument("--target", help="evaluate what applies to this target of policies.yaml")
     lint.add_argument("--severity-threshold", choices=["low", "medium", "high", "critical"], default="low",
                       help="findings below this severity are shown but do not fail the run")
@@ -52,6 +68,9 @@ def _build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--all", action="store_true", help="include passing and not-applicable results")
 
     sub.add_parser("rules", help="list the catalog: id, severity, mode, kinds")
+
+    explain = sub.add_parser("explain", help="show one rule everywhere it is enforced: lint, SCP, Config")
+    explain.add_argument("rule_id", metavar="RULE_ID")
 
     comp = sub.add_parser("compile", help="compile the catalog into scp/ and config_rules/")
     comp.add_argument("--check", action="store_true", help="exit 1 if the committed artifacts differ")
@@ -69,34 +88,74 @@ def _catalog(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return load_catalog(args.catalog)
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """Pair --format and --output by position; at most one format may go to stdout."""
+    formats: list[str] = args.format or ["console"]
+    outputs: list[Path] = args.output or []
+    if len(outputs) > len(formats):
+        raise UsageError(f"{len(outputs)} --output for {len(formats)} --format: give one --format per --output")
+    pairs: list[tuple[str, Path | None]] = [(f, outputs[i] if i < len(outputs) else None)
+                                            for i, f in enumerate(formats)]
+    if sum(1 for _, out in pairs if out is None) > 1:
+        raise UsageError("only one --format can go to stdout; give an --output for the others "
+                         "(--format F --output FILE, paired by position)")
+    files = [out.resolve() for _, out in pairs if out is not None]
+    if len(set(files)) != len(files):
+        raise UsageError("two formats write to the same --output file")
+    return pairs
+
+
 def _cmd_lint(args: argparse.Namespace) -> int:
     from engine.gate import Gate
     from engine.lint import lint
     from engine.reports import renderer
 
+    pairs = _outputs(args)
     catalog = _catalog(args)
-    report = lint(args.paths, catalog, target=args.target)
+    report = lint(args.paths, catalog, target=args.target, changed_only=args.changed_only)
     gate = Gate(args.severity_threshold, args.unknown, args.soft_fail)
-    render = renderer(args.format)
-    if args.format == "console" and args.output is None:
-        from engine.reports.console import render as render_console
+    if args.baseline is not None:
+        from engine import baseline
 
-        text = render_console(report, gate, args.all, width=None, color=sys.stdout.isatty())
-    else:
-        text = render(report, gate, args.all)
-    if args.output is not None:
-        from engine.artifacts import write_atomic
+        recorded = baseline.load(args.baseline)
+        report.baseline = baseline.compare(report.findings, recorded, report.files)
+        gate = Gate(args.severity_threshold, args.unknown, args.soft_fail, baseline=frozenset(recorded))
+    for fmt, out in pairs:
+        if fmt == "console" and out is None:
+            from engine.reports.console import render as render_console
 
-        write_atomic(args.output, text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+            text = render_console(report, gate, args.all, width=None, color=sys.stdout.isatty())
+        else:
+            text = renderer(fmt)(report, gate, args.all)
+        if out is not None:
+            from engine.artifacts import write_atomic
+
+            write_atomic(out, text.encode("utf-8"))
+        else:
+            sys.stdout.write(text)
+    if args.write_baseline is not None:
+        from engine import baseline
+
+        n = baseline.write(args.write_baseline, report.findings)
+        sys.stderr.write(f"ordinance: baseline of {n} finding(s) written to {args.write_baseline}\n")
     for e in report.errors:
         sys.stderr.write(f"ordinance: error: {e.file}: {e.message}\n")
     if report.errors:
         return EXIT_ERROR
-    if args.soft_fail:
+    if report.files_scanned == 0 and report.files_skipped:
+        # pre-commit passes every changed .yaml/.json: files that are no IaC are fine, not an error.
+        sys.stderr.write(f"ordinance: no CloudFormation template or Terraform plan among "
+                         f"{report.files_skipped} file(s); nothing to lint\n")
+    if args.soft_fail or args.write_baseline is not None:
         return EXIT_OK
     return EXIT_FINDINGS if any(gate.blocks(f) for f in report.findings) else EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from engine.explain import explain
+
+    sys.stdout.write(explain(args.rule_id, _catalog(args)))
+    return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -152,13 +211,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return run(args, _catalog(args))
 
 
-_COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile, "audit": _cmd_audit}
+_COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile, "explain": _cmd_explain,
+             "audit": _cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        sys.stderr.write(f"ordinance: error: {exc}\n")
+        return EXIT_ERROR
     except OrdinanceError as exc:
         sys.stderr.write(f"ordinance: error: {exc}\n")
         return EXIT_ERROR

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.catalog.model import ActiveRule, Catalog, Exemption
 from engine.errors import OrdinanceError, SourceError
@@ -14,9 +15,14 @@ from engine.evaluate import account_facts, evaluate
 from engine.resources.model import Finding, Location, Resource, Verdict
 from engine.sources import detect, source_module
 
+if TYPE_CHECKING:
+    from engine.baseline import BaselineDiff
+
 # Directories that never hold the user's own IaC and can be huge.
 _SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# Plan actions that change the resource; "no-op" (and "read") resources are untouched legacy.
+CHANGING_ACTIONS = frozenset({"create", "update", "replace"})
 
 
 @dataclass
@@ -36,6 +42,10 @@ class LintReport:
     expired_exemptions: list[Exemption] = field(default_factory=list)
     target: str | None = None
     rules: list[ActiveRule] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the files read as IaC, for baseline "fixed" accounting
+    unchanged: int = 0  # resources left unjudged by changed_only
+    changed_only: bool = False
+    baseline: BaselineDiff | None = None  # set by the CLI when --baseline is given
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -77,12 +87,24 @@ def _alternative_findings(rules: Sequence[ActiveRule], resource: Resource, main:
     return out
 
 
+def is_changing(resource: Resource) -> bool:
+    """Judged under changed_only: a planned create/update/replace, or a resource whose action no source
+    knows (a CloudFormation template is all change; None must never hide a resource)."""
+    action = resource.meta.get("action")
+    return action is None or action in CHANGING_ACTIONS
+
+
 def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], catalog: Catalog, *,
                    target: str | None = None, today: dt.date | None = None, account: str | None = None,
-                   ou: str | None = None) -> list[Finding]:
+                   ou: str | None = None, changed_only: bool = False) -> list[Finding]:
     """Evaluate one input unit (a file, or an audited account/region): account facts are shared only
-    within it. `account`/`ou` let account- and OU-scoped exemptions match (the audit knows them)."""
+    within it. `account`/`ou` let account- and OU-scoped exemptions match (the audit knows them).
+
+    With changed_only, untouched resources are not judged, but they still count as account facts
+    (an unchanged aws_ebs_encryption_by_default still protects a new volume)."""
     facts = account_facts(resources)
+    if changed_only:
+        resources = [r for r in resources if is_changing(r)]
     kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts,
               "account": account, "ou": ou}
     findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
@@ -97,14 +119,16 @@ def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], c
 
 
 def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
-         today: dt.date | None = None, explicit_files: bool = False) -> LintReport:
+         today: dt.date | None = None, explicit_files: bool = False, changed_only: bool = False) -> LintReport:
     """Lint files and directories. A file that is neither a template nor a plan is skipped and counted;
-    a file named explicitly that fails to parse is an error (never clean)."""
+    a file named explicitly that fails to parse is an error (never clean).
+
+    changed_only: judge only resources a plan creates, updates or replaces (see `is_changing`)."""
     today = today or dt.date.today()
     if target is not None and target not in catalog.targets:
         raise OrdinanceError(f"unknown target {target!r} (targets: {', '.join(sorted(catalog.targets)) or 'none'})")
     rules = catalog.active(target)
-    report = LintReport(target=target, rules=rules)
+    report = LintReport(target=target, rules=rules, changed_only=changed_only)
     report.expired_exemptions = [e for e in catalog.exemptions if e.expired(today)
                                  and (target is None or e.target in (None, target))]
     for path in iter_files(paths):
@@ -122,9 +146,13 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
             report.errors.append(FileError(str(path), exc.detail))
             continue
         report.files_scanned += 1
+        report.files.append(str(path))
         report.resources += len(result.resources)
+        if changed_only:
+            report.unchanged += sum(1 for r in result.resources if not is_changing(r))
         report.notes.extend(f"{path}: {n}" for n in result.notes)
-        report.findings.extend(lint_resources(rules, result.resources, catalog, target=target, today=today))
+        report.findings.extend(lint_resources(rules, result.resources, catalog, target=target, today=today,
+                                              changed_only=changed_only))
     report.findings.sort(key=finding_sort_key)
     return report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -290,7 +291,12 @@ def builtin_rules_dir() -> Path:
     here = Path(__file__).resolve().parents[2] / "policies"
     if here.is_dir():
         return here
-    return Path(str(importlib_resources.files("engine.builtin_policies")))
+    # policies/ has no __init__.py, so the installed engine.builtin_policies is a namespace package and
+    # importlib.resources.files() answers a MultiplexedPath whose str() is no path: ask the spec instead.
+    spec = importlib.util.find_spec("engine.builtin_policies")
+    if spec is None or not spec.submodule_search_locations:
+        raise CatalogError("the built-in rules are not installed (engine.builtin_policies)")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def find_catalog_root(start: Path | None = None) -> Path | None:
@@ -311,9 +317,18 @@ def load_catalog(root: Path | None = None) -> Catalog:
     if root is None:
         root = find_catalog_root()
     if root is None:
-        rules = load_rules(builtin_rules_dir())
-        return Catalog(rules=rules, defaults={k: Setting(enabled=True, mode="prevent") for k in rules},
-                       targets={})
+        # The pre-commit case in a repository without a catalog: cached like any other, so a one-file
+        # run does not pay for YAML parsing and JSON Schema validation of every rule.
+        builtin = builtin_rules_dir()
+        cache_key = catalog_cache.key(sorted(builtin.glob("*.yaml")))
+        cached = catalog_cache.load(cache_key)
+        if cached is not None:
+            return cached
+        rules = load_rules(builtin)
+        catalog = Catalog(rules=rules, defaults={k: Setting(enabled=True, mode="prevent") for k in rules},
+                          targets={})
+        catalog_cache.store(cache_key, catalog)
+        return catalog
     root = Path(root)
     policies = root / "policies.yaml"
     if not policies.is_file():

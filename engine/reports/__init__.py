@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 RENDERERS: dict[str, str] = {
     "console": "engine.reports.console:render",
     "json": "engine.reports.json_report:render",
+    "sarif": "engine.reports.sarif:render",
+    "junit": "engine.reports.junit:render",
+    "markdown": "engine.reports.markdown:render",
+    "github": "engine.reports.github:render",
 }
 
 

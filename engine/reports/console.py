@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
 from itertools import groupby
 
 from rich.console import Console
@@ -12,6 +11,7 @@ from rich.text import Text
 
 from engine.gate import Gate
 from engine.lint import LintReport
+from engine.reports.common import label, summary_line
 from engine.resources.model import Finding, Verdict
 
 _STATUS_STYLE = {
@@ -22,10 +22,7 @@ _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "l
 
 
 def _status_cell(f: Finding, gate: Gate) -> Text:
-    label = f.status.value
-    if f.status is Verdict.FAIL and not gate.blocks(f):
-        label = "warn"
-    return Text(label, style=_STATUS_STYLE.get(f.status.value, ""))
+    return Text(label(f, gate), style=_STATUS_STYLE.get(f.status.value, ""))
 
 
 def render(report: LintReport, gate: Gate, include_passing: bool, *, width: int | None = None,
@@ -57,13 +54,12 @@ def render(report: LintReport, gate: Gate, include_passing: bool, *, width: int 
                            f"expired {ex.expires.isoformat()}; it no longer applies", style="yellow"))
     for note in report.notes:
         console.print(Text(f"note: {note}", style="dim"))
-    counts = Counter(f.status.value for f in report.findings)
     blocking = sum(1 for f in report.findings if gate.blocks(f))
-    parts = [f"{counts.get(s, 0)} {s}" for s in ("fail", "unknown", "waived", "error", "pass")]
-    summary = (f"{report.files_scanned} file(s) scanned, {report.files_skipped} skipped, "
-               f"{report.resources} resource(s), {len(report.rules)} rule(s)"
-               + (f" for target {report.target}" if report.target else "") + ": " + ", ".join(parts))
-    console.print(Text(summary, style="bold"))
+    b = report.baseline
+    for fixed in b.fixed if b is not None else ():
+        console.print(Text(f"fixed since the baseline: {fixed.rule_id} on {fixed.resource} in {fixed.file}",
+                           style="green"))
+    console.print(Text(summary_line(report, gate), style="bold"))
     if report.errors:
         console.print(Text(f"{len(report.errors)} file(s) could not be read: not assessed", style="bold magenta"))
     elif blocking:

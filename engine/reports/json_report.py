@@ -29,6 +29,8 @@ def finding_json(f: Finding, gate: Gate) -> dict[str, Any]:
         out["reason"] = f.reason
     if "action" in f.resource.meta:
         out["resource"]["action"] = f.resource.meta["action"]
+    if gate.baseline:
+        out["baseline"] = "known" if gate.in_baseline(f) else "new"
     return out
 
 
@@ -49,6 +51,8 @@ def document(report: LintReport, gate: Gate, include_passing: bool) -> dict[str,
             "errors": [{"file": e.file, "message": e.message} for e in report.errors],
             "expired_exemptions": [e.to_json() for e in report.expired_exemptions],
             "notes": report.notes,
+            **({"changed_only": {"unchanged": report.unchanged}} if report.changed_only else {}),
+            **({"baseline": report.baseline.to_json()} if report.baseline is not None else {}),
         },
         "findings": [finding_json(f, gate) for f in shown],
     }
