@@ -78,9 +78,11 @@ def _alternative_findings(rules: Sequence[ActiveRule], resource: Resource, main:
 
 
 def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], catalog: Catalog, *,
-                   target: str | None = None, today: dt.date | None = None) -> list[Finding]:
-    """Evaluate one input unit (a file): account facts are shared only within it."""
-    facts = account_facts(resources)
+                   target: str | None = None, today: dt.date | None = None,
+                   context: Sequence[Resource] = ()) -> list[Finding]:
+    """Evaluate one input unit (a file): account facts are shared only within it and its context
+    (the other files of a Terraform directory)."""
+    facts = account_facts([*resources, *context])
     kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts}
     findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
     if any(r.meta.get("alternatives") for r in resources):
@@ -121,7 +123,8 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
         report.files_scanned += 1
         report.resources += len(result.resources)
         report.notes.extend(f"{path}: {n}" for n in result.notes)
-        report.findings.extend(lint_resources(rules, result.resources, catalog, target=target, today=today))
+        report.findings.extend(lint_resources(rules, result.resources, catalog, target=target, today=today,
+                                              context=result.context))
     report.findings.sort(key=finding_sort_key)
     return report
 
