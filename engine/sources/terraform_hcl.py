@@ -34,7 +34,8 @@ def load(path: Path, data: bytes) -> SourceResult:
     directory = path.parent
     caller = caller_of(directory)
     if caller is not None:
-        return SourceResult(notes=[f"a child module called from {caller}: its resources are judged there, "
+        shown = os.path.relpath(caller, directory.resolve())
+        return SourceResult(notes=[f"a child module called from {shown}: its resources are judged there, "
                                    "with the caller's inputs"])
     judged = _judge_dir(directory)
     mine = [r for r, origin in judged.resources if origin == path.name]
