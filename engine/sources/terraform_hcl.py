@@ -39,15 +39,17 @@ def load(path: Path, data: bytes) -> SourceResult:
                                    "with the caller's inputs"])
     judged = _judge_dir(directory)
     mine = [r for r, origin in judged.resources if origin == path.name]
+    # Notes about one file go with that file; notes about a child module with the file calling it.
+    notes = [text for origin, text in judged.notes if origin == path.name]
     # Account facts (EBS encryption by default) hold for the whole configuration, not one file.
     context = [r for r, origin in judged.resources if origin != path.name and r.kind in ACCOUNT_KINDS]
-    return SourceResult(resources=mine, notes=list(judged.notes), context=context)
+    return SourceResult(resources=mine, notes=notes, context=context)
 
 
 @dataclass
 class _Judged:
     resources: list[tuple[Resource, str]]  # (resource, name of the root .tf file that brings it in)
-    notes: list[str]
+    notes: list[tuple[str, str]]  # (name of the root .tf file it concerns, text)
 
 
 _judged: dict[Path, tuple[ModuleDir, _Judged]] = {}
@@ -61,10 +63,13 @@ def _judge_dir(directory: Path) -> _Judged:
         return hit[1]
     from engine.sources.terraform_plan import normalize
 
-    notes = list(module.notes)
+    notes: list[tuple[str, str]] = [(file.name, text) for file, text in module.notes]
     instances = list(_instances(_Scope(module, "", {}), notes, origin=None, depth=0))
     entries = [e for e, _, _ in instances]
-    resources = normalize(entries, str(directory), notes)
+    link_notes: list[str] = []
+    resources = normalize(entries, str(directory), link_notes)
+    first = module.files[0].name if module.files else ""
+    notes = list(dict.fromkeys([*notes, *((first, text) for text in link_notes)]))  # once each, in order
     where: dict[str, tuple[Block, str]] = {}
     for e, block, origin in instances:
         if e.address in where:
@@ -170,31 +175,38 @@ def _index_text(index: Any) -> str:
     return '["' + str(index).replace("\\", "\\\\").replace('"', '\\"') + '"]'
 
 
-def _instances(scope: _Scope, notes: list[str], origin: str | None,
+def _instances(scope: _Scope, notes: list[tuple[str, str]], origin: str | None,
                depth: int) -> Iterator[tuple[Entry, Block, str]]:
     """(entry, defining block, root file that brings it in) for every resource instance of a scope."""
     root_ctx = _Context(scope)
     for block in scope.module.resources:
         base = f"{block.type}.{block.name}"
-        for index, ctx in _expand(block, root_ctx, notes, _joined(scope.prefix, base)):
+        said: list[str] = []
+        for index, ctx in _expand(block, root_ctx, said, _joined(scope.prefix, base)):
             address = _joined(scope.prefix, base + _index_text(index))
             yield (_entry(block, ctx, address, index, scope.prefix), block, origin or block.file.name)
+        notes.extend((origin or block.file.name, text) for text in said)
     for call in scope.module.modules:
         source = evaluate(call.body.get("source"), _nothing)
         what = _joined(scope.prefix, f"module.{call.name}")
+        mine = origin or call.file.name
         if not isinstance(source, str) or not source.startswith(("./", "../")):
-            notes.append(f"{what}: source {source!r} is not a local path; its resources are not judged")
+            notes.append((mine, f"{what}: source {source!r} is not a local path; its resources are not judged"))
             continue
         child_dir = scope.module.path / source
         if depth >= _MAX_DEPTH or not child_dir.is_dir():
-            notes.append(f"{what}: module directory {os.path.normpath(child_dir)} not found or nested too deep")
+            notes.append((mine, f"{what}: module directory {os.path.normpath(child_dir)} not found "
+                                "or nested too deep; its resources are not judged"))
             continue
         child = read_dir(child_dir, Path(os.path.normpath(child_dir)))
-        for index, ctx in _expand(call, root_ctx, notes, what):
+        notes.extend((mine, f"{file}: {text}") for file, text in child.notes)
+        said = []
+        for index, ctx in _expand(call, root_ctx, said, what):
             inputs = {k: evaluate(v, ctx.resolve) for k, v in call.body.items()
                       if k not in _MODULE_META and not k.startswith("__")}
             prefix = _joined(scope.prefix, f"module.{call.name}{_index_text(index)}")
-            yield from _instances(_Scope(child, prefix, inputs), notes, origin or call.file.name, depth + 1)
+            yield from _instances(_Scope(child, prefix, inputs), notes, mine, depth + 1)
+        notes.extend((mine, text) for text in said)
 
 
 def _joined(prefix: str, rest: str) -> str:

@@ -43,7 +43,7 @@ class ModuleDir:
     resources: list[Block] = field(default_factory=list)
     modules: list[Block] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[Path, str]] = field(default_factory=list)  # (file it is about, text)
 
 
 _cache: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int], ...], ModuleDir]] = {}
@@ -107,7 +107,7 @@ def _read_file(module: ModuleDir, file: Path, data: bytes) -> None:
                     if name.startswith("__") or not isinstance(body, dict):
                         continue
                     block = Block(_unquote(rtype), _unquote(name), body, file, start)
-                    block.waivers = _waivers(lines, start, end, f"{file}:{start}", module.notes)
+                    block.waivers = _waivers(lines, start, end, file, start, module.notes)
                     module.resources.append(block)
         elif block_type == "module":
             for name, body in entry.items():
@@ -129,7 +129,8 @@ def _parse(text: str, file: str) -> tuple[dict[str, Any], list[tuple[str, int, i
         doc = hcl2.api.serialize(hcl2.api.transform(tree))
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
-        what = f"unexpected {token.value[:20]!r}" if isinstance(token, Token) and token.value else "unexpected input"
+        text = token.value.strip().splitlines()[0][:30] if isinstance(token, Token) and token.value.strip() else ""
+        what = f"unexpected {text!r}" if text else "unexpected end of line"
         if token is not None and getattr(token, "type", "") == "$END":
             what = "file ends inside a block (missing `}`?)"
         raise SourceError(f"invalid HCL: {what} (column {exc.column})", file, exc.line) from None
@@ -149,7 +150,8 @@ def _unquote(label: str) -> str:
     return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
 
 
-def _waivers(lines: list[str], start: int, end: int, where: str, notes: list[str]) -> dict[str, str]:
+def _waivers(lines: list[str], start: int, end: int, where: Path, line: int,
+             notes: list[tuple[Path, str]]) -> dict[str, str]:
     """Skip comments in the block's lines and in the comment lines right above it."""
     first = start - 1  # 0-based index of the block's first line
     while first > 0 and _COMMENT_LINE.match(lines[first - 1]):
@@ -161,8 +163,8 @@ def _waivers(lines: list[str], start: int, end: int, where: str, notes: list[str
             continue
         ids, reason = m.group(1), (m.group(2) or "").strip()
         if not ids or not reason:
-            notes.append(f"{where}: ignored `ordinance:skip={ids}` without a reason "
-                         "(write `# ordinance:skip=<rule-id> <reason>`)")
+            notes.append((where, f"line {line}: ignored `ordinance:skip={ids}` without a reason "
+                                 "(write `# ordinance:skip=<rule-id> <reason>`)"))
             continue
         out.update({rule_id: reason for rule_id in ids.split(",") if rule_id})
     return out
