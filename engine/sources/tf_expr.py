@@ -44,7 +44,7 @@ def evaluate(raw: Any, resolve: Resolver, refs: list[str] | None = None) -> Any:
     if not isinstance(raw, str):
         return raw  # int, float, bool, None: already literal
     try:
-        if raw.startswith('"<<'):
+        if raw.startswith('"<<') and "\n" in raw:
             return _heredoc(raw[1:-1], resolve, refs)
         if raw.startswith('"'):
             parser = _Parser(raw, 1, resolve, refs)
