@@ -46,7 +46,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         "directory, else the built-in rules")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    lint = sub.add_parser("lint", help="lint CloudFormation templates and Terraform plan JSON")
+    lint = sub.add_parser("lint", help="lint CloudFormation templates, Terraform plan JSON and .tf files")
     lint.add_argument("paths", nargs="+", type=Path, help="files or directories (walked recursively)")
     lint.add_argument("--format", choices=FORMATS, action="append", metavar="FORMAT",
                       help=f"report format ({', '.join(FORMATS)}); repeatable, default console")

@@ -96,13 +96,15 @@ def is_changing(resource: Resource) -> bool:
 
 def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], catalog: Catalog, *,
                    target: str | None = None, today: dt.date | None = None, account: str | None = None,
-                   ou: str | None = None, changed_only: bool = False) -> list[Finding]:
+                   ou: str | None = None, changed_only: bool = False,
+                   context: Sequence[Resource] = ()) -> list[Finding]:
     """Evaluate one input unit (a file, or an audited account/region): account facts are shared only
-    within it. `account`/`ou` let account- and OU-scoped exemptions match (the audit knows them).
+    within it and its context (the other files of a Terraform directory). `account`/`ou` let account-
+    and OU-scoped exemptions match (the audit knows them).
 
     With changed_only, untouched resources are not judged, but they still count as account facts
     (an unchanged aws_ebs_encryption_by_default still protects a new volume)."""
-    facts = account_facts(resources)
+    facts = account_facts([*resources, *context])
     if changed_only:
         resources = [r for r in resources if is_changing(r)]
     kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts,
@@ -152,7 +154,7 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
             report.unchanged += sum(1 for r in result.resources if not is_changing(r))
         report.notes.extend(f"{path}: {n}" for n in result.notes)
         report.findings.extend(lint_resources(rules, result.resources, catalog, target=target, today=today,
-                                              changed_only=changed_only))
+                                              changed_only=changed_only, context=result.context))
     report.findings.sort(key=finding_sort_key)
     return report
 

@@ -46,13 +46,14 @@ class Entry:
         """Whether any `block {}` in the configuration sets `key`.
 
         A block missing from the expressions may be a `dynamic` block, which plan JSON does not
-        represent, so it counts as possibly configured.
+        represent, so it counts as possibly configured; so does a block whose expression is not an
+        object (the .tf source marks `dynamic` blocks that way).
         """
         if self.expressions is None or block not in self.expressions:
             return True
         blocks = self.expressions[block]
         blocks = blocks if isinstance(blocks, list) else [blocks]
-        return any(isinstance(b, dict) and key in b for b in blocks)
+        return any(not isinstance(b, dict) or key in b for b in blocks)
 
 
 _module_cache: dict[str, tuple[str, ...]] = {}

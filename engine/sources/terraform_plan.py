@@ -73,7 +73,7 @@ def _load(file: str, data: bytes) -> SourceResult:
     if config is not None:
         for e in entries:
             e.expressions = config.get((module_calls(e.module), f"{e.type}.{e.name}"))
-    return SourceResult(resources=_normalize(entries, file, notes), notes=notes)
+    return SourceResult(resources=normalize(entries, file, notes), notes=notes)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -362,7 +362,8 @@ def _waivers(tags: dict[str, Any], address: str, notes: list[str]) -> dict[str, 
     return {rule_id.strip(): reason.strip() for rule_id in ids.split(",") if rule_id.strip()}
 
 
-def _normalize(entries: list[Entry], file: str, notes: list[str]) -> list[Resource]:
+def normalize(entries: list[Entry], file: str, notes: list[str]) -> list[Resource]:
+    """Entries (plan instances, or .tf instances shaped like them) to canonical resources."""
     linked = link_satellites(entries, file, notes)
     location = Location(file=file, line=None)
     resources: list[Resource] = []
