@@ -122,7 +122,9 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
                                  and (target is None or e.target in (None, target))]
     for path in iter_files(paths):
         if not path.exists():
-            report.errors.append(FileError(str(path), "no such file or directory"))
+            # A symlink whose target cannot be reached (a loop, or dangling) is named as such.
+            why = "symlink loop or dangling symlink: not read" if path.is_symlink() else "no such file or directory"
+            report.errors.append(FileError(str(path), why))
             continue
         try:
             data = _read(path)
