@@ -92,10 +92,15 @@ def version(exe: Path) -> str:
     return out.stdout.strip() or "unknown"
 
 
-def command(exe: Path, target: Path, framework: str, checks: tuple[str, ...] | None) -> list[str]:
-    """checkov over one file or one directory; JSON on stdout, nothing fetched from the network."""
+def command(exe: Path, target: Path, framework: str, checks: tuple[str, ...] | None,
+            quiet: bool = True) -> list[str]:
+    """checkov over one file or one directory; JSON on stdout, nothing fetched from the network.
+
+    quiet: report failed checks only, as a CI gate would (the benchmark); the differential needs
+    the passed ones too.
+    """
     cmd = [str(exe), "-d" if target.is_dir() else "-f", str(target), "--framework", framework, "-o", "json",
-           "--skip-download", "--quiet"]
+           "--skip-download"] + (["--quiet"] if quiet else [])
     if checks:
         cmd += ["--check", ",".join(checks)]
     return cmd
