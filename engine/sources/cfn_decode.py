@@ -259,8 +259,10 @@ def _yaml_lines(root: Node) -> dict[str, dict[str, int]]:
 
 
 def decode_yaml(text: str) -> Decoded:
-    loader = _PyLoader(text) if _may_nest_deeper_than(text, SAFE_C_DEPTH) else _Loader(text)
+    loader: _CfnMixin | None = None
     try:
+        # Inside the try: the pure-Python reader checks for control characters on construction.
+        loader = _PyLoader(text) if _may_nest_deeper_than(text, SAFE_C_DEPTH) else _Loader(text)
         root = loader.get_single_node()
         if root is None:
             return Decoded(None, {}, "yaml")
@@ -278,7 +280,8 @@ def decode_yaml(text: str) -> Decoded:
     except (ValueError, TypeError) as exc:  # e.g. a timestamp-shaped scalar that is no date
         raise _DecodeError(f"invalid YAML value: {exc}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Decoded(data, _yaml_lines(root), "yaml")
 
 
@@ -293,6 +296,15 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 # Strings and brackets: enough to track depth and find keys without a second parser.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]', re.DOTALL)
+
+
+def _json_key(token: str) -> str:
+    # strict=False as in decode_json: raw tabs and control characters sit inside real templates' keys.
+    try:
+        key = json.loads(token, strict=False)
+    except ValueError:
+        return token[1:-1]
+    return key if isinstance(key, str) else token[1:-1]
 
 
 def _json_lines(text: str) -> dict[str, dict[str, int]]:
@@ -317,7 +329,7 @@ def _json_lines(text: str) -> dict[str, dict[str, int]]:
                     break
         elif depth <= 2 and tok[-1] == ":":
             key = tok[:-1].rstrip()
-            key = json.loads(key) if "\\" in key else key[1:-1]
+            key = _json_key(key) if "\\" in key else key[1:-1]
             if depth == 1:
                 section = key if key in LINE_SECTIONS and key not in lines else None
                 if section is not None:
