@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-_SCAN = json.JSONDecoder().scan_once  # the C scanner: one JSON value at an index
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: one value at an index
 _WS = re.compile(r"[ \t\n\r]*")
 # What follows a compact planned_values object at the top level, in terraform's key order.
 _NEXT = re.compile(r'\},"resource_(?:drift|changes)":')
