@@ -20,6 +20,7 @@ Stdlib only: the Config rule Lambda ships this module.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -125,9 +126,16 @@ def _op_family_in(actual: Any, expected: Any) -> bool:
     return actual.split(".", 1)[0].lower() in families
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    # Cached: a large plan repeats the same few CIDRs thousands of times, and parsing one costs
+    # more than the rest of a rule's evaluation (networks are immutable, so sharing is safe).
+    return ipaddress.ip_network(text, strict=False)
+
+
 def _network(value: Any, op: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
-        return ipaddress.ip_network(str(value).strip(), strict=False)
+        return _parse_network(str(value).strip())
     except ValueError as exc:
         raise ConditionTypeError(f"{op}: {value!r} is not a CIDR") from exc
 
@@ -169,6 +177,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 _SUBJECTS = ("attr", "param", "fact")
+_PLAIN = frozenset({str, list, int, bool, float})  # values that cannot be a {param: NAME} reference
 
 
 @dataclass(frozen=True)
@@ -187,7 +196,7 @@ def lookup(attrs: Mapping[str, Any], path: str) -> Any:
     for part in path.split("."):
         if cur is UNKNOWN:
             return UNKNOWN
-        if isinstance(cur, Mapping):
+        if cur.__class__ is dict or isinstance(cur, Mapping):  # dict first: the ABC check is slow
             cur = cur.get(part, _ABSENT)
         elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
             cur = cur[int(part)]
@@ -199,6 +208,8 @@ def lookup(attrs: Mapping[str, Any], path: str) -> Any:
 
 
 def _resolve_value(value: Any, scope: Scope) -> Any:
+    if value.__class__ in _PLAIN:
+        return value
     if isinstance(value, Mapping) and set(value) == {"param"}:
         name = value["param"]
         if name not in scope.params:
@@ -273,12 +284,27 @@ def _subject_value(subject: str, name: str, scope: Scope) -> Any:
     return scope.facts.get(name, _ABSENT)
 
 
-def _compare(subject: str, cond: Mapping[str, Any], scope: Scope) -> Outcome:
-    name = cond[subject]
+# id(condition) -> (condition, operator): a rule's comparisons are checked once, not per resource.
+# The entry holds the condition, so its id cannot be reused while cached.
+_OPERATOR_OF: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+
+def _operator(subject: str, cond: Mapping[str, Any]) -> str:
+    cached = _OPERATOR_OF.get(id(cond))
+    if cached is not None and cached[0] is cond:
+        return cached[1]
     ops = [k for k in cond if k != subject]
     if len(ops) != 1 or ops[0] not in OPERATORS:
-        raise ConditionTypeError(f"{subject} {name!r}: expected exactly one operator of {sorted(OPERATORS)}")
-    op = ops[0]
+        raise ConditionTypeError(f"{subject} {cond[subject]!r}: expected exactly one operator of {sorted(OPERATORS)}")
+    if len(_OPERATOR_OF) > 4096:  # conditions built on the fly (tests, ad-hoc) must not grow it forever
+        _OPERATOR_OF.clear()
+    _OPERATOR_OF[id(cond)] = (cond, ops[0])
+    return ops[0]
+
+
+def _compare(subject: str, cond: Mapping[str, Any], scope: Scope) -> Outcome:
+    name = cond[subject]
+    op = _operator(subject, cond)
     actual = _subject_value(subject, name, scope)
     path = scope.prefix + name if subject == "attr" else f"{subject}:{name}"
     if actual is UNKNOWN:
@@ -307,7 +333,7 @@ def _quantifier(cond: Mapping[str, Any], scope: Scope) -> Outcome:
         if item is UNKNOWN:
             outcomes.append(Outcome(UNKNOWN, f"{path}[{i}]", UNKNOWN))
             continue
-        element = item if isinstance(item, Mapping) else {"value": item}
+        element = item if item.__class__ is dict or isinstance(item, Mapping) else {"value": item}
         sub = Scope(element, scope.params, scope.facts, f"{path}[{i}].")
         outcomes.append(evaluate(where, sub))
     if every:

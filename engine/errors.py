@@ -18,10 +18,22 @@ class CatalogError(OrdinanceError):
         super().__init__(f"{where}: {message}" + (f" (at {key})" if key else ""))
 
 
+MAX_DETAIL = 300
+
+
+def one_line(text: str, limit: int = MAX_DETAIL) -> str:
+    """Text from an input file (a key, a value) made fit for a one-line message: control characters
+    escaped, long text cut."""
+    flat = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
 class SourceError(OrdinanceError):
     """An input file could not be read as the format it claims to be."""
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        # Messages quote the input (keys, values); a newline in them must not break the one-line contract.
+        message = one_line(message, 2 * MAX_DETAIL)
         self.file, self.line, self.detail = file, line, message
         where = file or "<input>"
         if line is not None:

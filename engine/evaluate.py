@@ -39,15 +39,15 @@ def account_facts(resources: Iterable[Resource]) -> dict[str, Any]:
 
 
 def _message(rule: ActiveRule, resource: Resource, outcome: Outcome, status: Verdict) -> str:
+    if status is Verdict.PASS:
+        return f"{rule.rule.title}."
     base = rule.rule.messages.get(resource.kind, rule.rule.message)
-    culprit = outcome.culprit
     if status is Verdict.UNKNOWN:
         what = outcome.path if outcome.path and not outcome.path.startswith(("param:", "fact:")) else None
         return f"Cannot decide: {what or 'a deciding value'} is unknown. Rule: {base}"
-    if status is Verdict.FAIL and culprit:
+    culprit = outcome.culprit if status is Verdict.FAIL else None  # formatting it is not free
+    if culprit:
         return f"{base} ({culprit})"
-    if status is Verdict.PASS:
-        return f"{rule.rule.title}."
     return base
 
 

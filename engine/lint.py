@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,6 +89,19 @@ def _alternative_findings(rules: Sequence[ActiveRule], resource: Resource, main:
     return out
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic GC while findings are built: tens of thousands of acyclic objects would
+    trigger collections that rescan every resource of a large plan and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def is_changing(resource: Resource) -> bool:
     """Judged under changed_only: a planned create/update/replace, or a resource whose action no source
     knows (a CloudFormation template is all change; None must never hide a resource)."""
@@ -109,7 +124,8 @@ def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], c
         resources = [r for r in resources if is_changing(r)]
     kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts,
               "account": account, "ou": ou}
-    findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
+    with paused_gc():
+        findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
     if any(r.meta.get("alternatives") for r in resources):
         by_resource: dict[int, list[Finding]] = {}
         for f in findings:
@@ -135,7 +151,9 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
                                  and (target is None or e.target in (None, target))]
     for path in iter_files(paths):
         if not path.exists():
-            report.errors.append(FileError(str(path), "no such file or directory"))
+            # A symlink whose target cannot be reached (a loop, or dangling) is named as such.
+            why = "symlink loop or dangling symlink: not read" if path.is_symlink() else "no such file or directory"
+            report.errors.append(FileError(str(path), why))
             continue
         try:
             data = _read(path)

@@ -16,7 +16,7 @@ import gc
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -56,8 +56,17 @@ class _DecodeError(Exception):
         self.message, self.line = message, line
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader plus CloudFormation tags; rejects duplicate and null keys as cfn-lint does."""
+if TYPE_CHECKING:
+    _MixinBase = yaml.SafeLoader
+else:
+    _MixinBase = object
+
+
+class _CfnMixin(_MixinBase):
+    """SafeLoader plus CloudFormation tags; rejects duplicate and null keys as cfn-lint does.
+
+    Mixed into libyaml's CSafeLoader (_Loader, the fast path) and PyYAML's SafeLoader (_PyLoader).
+    """
 
     def __init__(self, stream: str):
         super().__init__(stream)
@@ -140,14 +149,14 @@ _SCALARS = {
 }
 
 
-def _first_line(node: MappingNode, key: Any, loader: _Loader) -> int:
+def _first_line(node: MappingNode, key: Any, loader: Any) -> int:
     for k, _ in node.value:
         if loader.construct_object(k) == key:
             return int(k.start_mark.line) + 1
     return int(node.start_mark.line) + 1
 
 
-def _duplicate_line(node: MappingNode, loader: _Loader) -> int:
+def _duplicate_line(node: MappingNode, loader: Any) -> int:
     seen: set[Any] = set()
     for k, _ in node.value:
         key = loader.construct_object(k)
@@ -157,7 +166,7 @@ def _duplicate_line(node: MappingNode, loader: _Loader) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _construct_tag(loader: _Loader, suffix: str, node: Node) -> dict[str, Any]:
+def _construct_tag(loader: Any, suffix: str, node: Node) -> dict[str, Any]:
     """`!Ref x` -> {"Ref": x}; `!Sub s` -> {"Fn::Sub": s}; any other `!X` -> {"Fn::X": ...} (cfn-lint's rule)."""
     name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
     if name == "Fn::GetAtt" and isinstance(node, ScalarNode):
@@ -172,7 +181,30 @@ def _construct_tag(loader: _Loader, suffix: str, node: Node) -> dict[str, Any]:
     raise _DecodeError(f"bad tag !{suffix}", int(node.start_mark.line) + 1)
 
 
+class _Loader(_CfnMixin, _BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+# libyaml's composer recurses in C once per nesting level and overflows the C stack (a segfault,
+# found by the hostile-input tests) somewhere past 10,000 levels. Text that might nest that deep is
+# composed by PyYAML's pure-Python parser instead, whose RecursionError becomes "nested too deeply".
+class _PyLoader(_CfnMixin, yaml.SafeLoader):
+    pass
+
+
 _Loader.add_multi_constructor("!", _construct_tag)
+_PyLoader.add_multi_constructor("!", _construct_tag)
+SAFE_C_DEPTH = 5_000  # far below where libyaml crashes, far above any real template
+
+
+def _may_nest_deeper_than(text: str, limit: int) -> bool:
+    """A cheap upper bound on nesting: flow openers, plus block levels (each needs a deeper column
+    on some line, or a same-column sequence under a key: at most twice the longest line)."""
+    flow = text.count("[") + text.count("{")
+    if flow > limit:
+        return True
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return flow + 2 * longest + 2 > limit
 
 
 def _expanded_size(root: Node) -> None:
@@ -227,8 +259,10 @@ def _yaml_lines(root: Node) -> dict[str, dict[str, int]]:
 
 
 def decode_yaml(text: str) -> Decoded:
-    loader = _Loader(text)
+    loader: _CfnMixin | None = None
     try:
+        # Inside the try: the pure-Python reader checks for control characters on construction.
+        loader = _PyLoader(text) if _may_nest_deeper_than(text, SAFE_C_DEPTH) else _Loader(text)
         root = loader.get_single_node()
         if root is None:
             return Decoded(None, {}, "yaml")
@@ -246,7 +280,8 @@ def decode_yaml(text: str) -> Decoded:
     except (ValueError, TypeError) as exc:  # e.g. a timestamp-shaped scalar that is no date
         raise _DecodeError(f"invalid YAML value: {exc}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Decoded(data, _yaml_lines(root), "yaml")
 
 
@@ -261,6 +296,15 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 # Strings and brackets: enough to track depth and find keys without a second parser.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]', re.DOTALL)
+
+
+def _json_key(token: str) -> str:
+    # strict=False as in decode_json: raw tabs and control characters sit inside real templates' keys.
+    try:
+        key = json.loads(token, strict=False)
+    except ValueError:
+        return token[1:-1]
+    return key if isinstance(key, str) else token[1:-1]
 
 
 def _json_lines(text: str) -> dict[str, dict[str, int]]:
@@ -285,7 +329,7 @@ def _json_lines(text: str) -> dict[str, dict[str, int]]:
                     break
         elif depth <= 2 and tok[-1] == ":":
             key = tok[:-1].rstrip()
-            key = json.loads(key) if "\\" in key else key[1:-1]
+            key = _json_key(key) if "\\" in key else key[1:-1]
             if depth == 1:
                 section = key if key in LINE_SECTIONS and key not in lines else None
                 if section is not None:

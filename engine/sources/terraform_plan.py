@@ -18,7 +18,7 @@ from typing import Any
 from engine.errors import SourceError
 from engine.resources.kinds import KINDS, kind_for_terraform, service_for_terraform
 from engine.resources.model import UNKNOWN, Location, Resource
-from engine.sources import SourceResult, decode_text
+from engine.sources import SourceResult, _tf_json, decode_text
 from engine.sources._tf_links import (
     SATELLITES,
     Entry,
@@ -85,7 +85,9 @@ def _parse(data: bytes, file: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise SourceError(f"not UTF-8 or UTF-16 text (byte {exc.start})", file) from None
     try:
-        doc = json.loads(text)
+        doc = _tf_json.loads(text)
+    except RecursionError:
+        raise SourceError("invalid JSON: nested too deeply", file) from None
     except json.JSONDecodeError as exc:
         head = text.lstrip()[:4096]
         if head.startswith("[command]") or "::set-output" in text or "::debug::" in head:

@@ -39,14 +39,15 @@ def account_facts(resources: Iterable[Resource]) -> dict[str, Any]:
 
 
 def _message(rule: ActiveRule, resource: Resource, outcome: Outcome, status: Verdict) -> str:
-    base = rule.rule.messages.get(resource.kind, rule.rule.message)
-    culprit = outcome.culprit
-    if status is Verdict.UNKNOWN:
-        return f"Cannot decide: {culprit or 'a deciding value'} is unknown until apply. {base}"
-    if status is Verdict.FAIL and culprit:
-        return f"{base} ({culprit})"
     if status is Verdict.PASS:
         return f"{rule.rule.title}."
+    base = rule.rule.messages.get(resource.kind, rule.rule.message)
+    if status is Verdict.UNKNOWN:
+        what = outcome.path if outcome.path and not outcome.path.startswith(("param:", "fact:")) else None
+        return f"Cannot decide: {what or 'a deciding value'} is unknown. Rule: {base}"
+    culprit = outcome.culprit if status is Verdict.FAIL else None  # formatting it is not free
+    if culprit:
+        return f"{base} ({culprit})"
     return base
 
 
