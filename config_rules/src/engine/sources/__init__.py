@@ -20,6 +20,8 @@ from engine.resources.model import Resource
 SOURCES: dict[str, str] = {
     "cloudformation": "engine.sources.cloudformation",
     "terraform_plan": "engine.sources.terraform_plan",
+    "terraform_hcl": "engine.sources.terraform_hcl",
+    "terraform_binary_plan": "engine.sources.terraform_binary_plan",
 }
 
 
@@ -29,10 +31,13 @@ class SourceResult:
 
     resources: canonical resources, in file order.
     notes: non-fatal remarks for the user (e.g. "SAM transform: serverless resources not expanded").
+    context: resources of the same configuration kept in other files (a .tf file's directory):
+        not judged here, but their account facts (EBS encryption by default) hold for this file too.
     """
 
     resources: list[Resource] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    context: list[Resource] = field(default_factory=list)
 
 
 class SourceModule(Protocol):
@@ -58,6 +63,11 @@ def decode_text(data: bytes) -> str:
 _CFN_MARKERS = re.compile(rb"AWSTemplateFormatVersion|[\"']?Resources[\"']?\s*:")
 _CFN_TYPE = re.compile(rb"[\"']?Type[\"']?\s*:\s*[\"']?(AWS|Custom|Alexa)::")
 _PLAN_MARKERS = (b"\"format_version\"", b"\"planned_values\"", b"\"resource_changes\"")
+# HCL: the first line that is not blank or a comment opens a top-level Terraform block. Asking for
+# the *first* such line keeps Markdown with HCL snippets, tfvars and YAML out.
+_HCL_BLOCK = re.compile(rb"[ \t]*(resource|module|variable|locals|provider|terraform|data|output|moved|import|check)"
+                        rb"[ \t]*(\"|\{)")
+_HCL_SKIP = re.compile(rb"[ \t]*(#|//)[^\n]*|[ \t]*/\*.*?\*/[ \t]*|[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
 def detect(data: bytes) -> str | None:
@@ -77,9 +87,28 @@ def detect(data: bytes) -> str | None:
         return "terraform_plan"
     if stripped.startswith(b"{") and b"\"format_version\"" in head and b"\"planned_values\"" in data:
         return "terraform_plan"
+    # Before CloudFormation: a .tf file may carry a template in a heredoc (aws_cloudformation_stack).
+    if b"\x00" not in head and _looks_like_hcl(data.lstrip(b"\xef\xbb\xbf \t\r\n")):
+        return "terraform_hcl"
     if _CFN_MARKERS.search(data) and _CFN_TYPE.search(data):
         return "cloudformation"
+    if data.startswith(b"PK\x03\x04") and b"tfplan" in data:
+        return "terraform_binary_plan"  # `terraform plan -out`: a zip holding a `tfplan` entry
     return None
+
+
+def _looks_like_hcl(data: bytes) -> bool:
+    """The first line that is not blank or a comment opens a top-level Terraform block."""
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        m = _HCL_SKIP.match(data, pos)
+        if m is not None and m.end() >= end:  # a blank or comment line (a /* */ comment may span lines)
+            pos = max(m.end(), end) + 1
+            continue
+        return _HCL_BLOCK.match(data, pos) is not None
+    return False
 
 
 def looks_like_json_plan(text: str) -> bool:
