@@ -96,7 +96,8 @@ def test_handler_imports_from_a_clean_directory(compiled: dict[str, bytes], tmp_
 def test_templates_pass_cfn_lint(compiled: dict[str, bytes], name: str) -> None:
     api = pytest.importorskip("cfnlint.api")
     matches = api.lint_all(compiled[name].decode("utf-8"))
-    assert [str(m) for m in matches] == []  # no errors, and no warnings either
+    # No errors and no warnings; informational hints change between cfn-lint releases.
+    assert [str(m) for m in matches if not m.rule.id.startswith("I")] == []
 
 
 def test_deploy_into_moto(compiled: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:

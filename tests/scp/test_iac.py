@@ -9,7 +9,9 @@ from cfnlint.api import lint_all
 
 
 def test_cloudformation_passes_cfn_lint(compiled: dict[str, bytes]) -> None:
-    assert lint_all(compiled["cloudformation.json"].decode()) == []
+    matches = lint_all(compiled["cloudformation.json"].decode())
+    # Errors and warnings fail; informational hints (they change between cfn-lint releases) do not.
+    assert [str(m) for m in matches if not m.rule.id.startswith("I")] == []
 
 
 def test_cloudformation_carries_the_exact_policy_text(compiled: dict[str, bytes]) -> None:
