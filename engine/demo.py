@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         mismatched = sorted(a for a in set(expected) | set(got) if expected.get(a, set()) != got.get(a, set()))
         print("findings match the planted violations" if not mismatched
               else f"findings DIFFER from the planted violations in {len(mismatched)} account(s): {mismatched}")
-        path = write_report(result, args.output)
-        print(f"report: {path}" if path else "report: not written (engine.reports.audit is not in this build)")
+        path = write_report(result, args.output, catalog)
+        print(f"report: {path / 'report.html'} (also report.json, report.md)")
         return exit_code(result)
     finally:
         server.stop()  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ exits 0, and "incomplete" wins over "violations" because it is the weaker claim.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -50,14 +49,11 @@ def exit_code(result: AuditResult, gate: Gate | None = None) -> int:
     return EXIT_FINDINGS if any(gate.blocks(f) for f in result.findings) else EXIT_OK
 
 
-def write_report(result: AuditResult, out_dir: Path) -> Path | None:
-    """The report writer lives in engine.reports.audit (written separately); None when it is absent."""
-    try:
-        module = importlib.import_module("engine.reports.audit")
-    except ModuleNotFoundError:
-        return None
-    path: Path = module.write_report(result, out_dir)
-    return path
+def write_report(result: AuditResult, out_dir: Path, catalog: Catalog | None = None) -> Path:
+    """reports/<UTC timestamp>/ with report.json, report.md and report.html, written atomically."""
+    from engine.reports.audit import write_report as write
+
+    return write(result, out_dir, catalog=catalog)
 
 
 def print_summary(result: AuditResult, file: Any = None) -> None:
@@ -108,9 +104,6 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
                        role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
                        max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
     print_summary(result)
-    path = write_report(result, args.output)
-    if path is not None:
-        print(f"report: {path}")
-    else:
-        print("report: not written (engine.reports.audit is not installed in this build)")
+    path = write_report(result, args.output, catalog)
+    print(f"report: {path / 'report.html'}")
     return exit_code(result)
