@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.catalog.model import ActiveRule, Catalog, Exemption
-from engine.errors import OrdinanceError, SourceError
+from engine.errors import NotThisFormatError, OrdinanceError, SourceError
 from engine.evaluate import account_facts, evaluate
 from engine.resources.model import Finding, Location, Resource, Verdict
 from engine.sources import detect, source_module
@@ -50,16 +50,16 @@ class LintReport:
     baseline: BaselineDiff | None = None  # set by the CLI when --baseline is given
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths, sorted, without following directory symlinks (no loops)."""
+def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, named explicitly) under the given paths, sorted, without following directory symlinks."""
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
                 for name in sorted(files):
-                    yield Path(root) / name
+                    yield Path(root) / name, False
         else:
-            yield path
+            yield path, True
 
 
 def _read(path: Path) -> bytes:
@@ -137,7 +137,7 @@ def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], c
 
 
 def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
-         today: dt.date | None = None, explicit_files: bool = False, changed_only: bool = False) -> LintReport:
+         today: dt.date | None = None, changed_only: bool = False) -> LintReport:
     """Lint files and directories. A file that is neither a template nor a plan is skipped and counted;
     a file named explicitly that fails to parse is an error (never clean).
 
@@ -149,7 +149,7 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
     report = LintReport(target=target, rules=rules, changed_only=changed_only)
     report.expired_exemptions = [e for e in catalog.exemptions if e.expired(today)
                                  and (target is None or e.target in (None, target))]
-    for path in iter_files(paths):
+    for path, explicit in iter_files(paths):
         if not path.exists():
             # A symlink whose target cannot be reached (a loop, or dangling) is named as such.
             why = "symlink loop or dangling symlink: not read" if path.is_symlink() else "no such file or directory"
@@ -162,6 +162,13 @@ def lint(paths: Sequence[Path], catalog: Catalog, *, target: str | None = None,
                 report.files_skipped += 1
                 continue
             result = source_module(fmt).load(path, data)
+        except NotThisFormatError as exc:
+            if explicit:
+                report.errors.append(FileError(str(path), exc.detail))
+            else:
+                report.files_skipped += 1
+                report.notes.append(f"{path}: skipped, {exc.detail}")
+            continue
         except SourceError as exc:
             report.errors.append(FileError(str(path), exc.detail))
             continue

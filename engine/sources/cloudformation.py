@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from engine.errors import SourceError
+from engine.errors import NotThisFormatError, SourceError
 from engine.resources.kinds import KINDS, kind_for_cloudformation, service_for_cloudformation
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, decode_text
@@ -68,17 +68,17 @@ def _template_resources(doc: Any, file: str) -> Mapping[Any, Any]:
     if doc is None:
         raise SourceError("not a CloudFormation template: the document is empty", file)
     if not isinstance(doc, Mapping):
-        raise SourceError(f"not a CloudFormation template: top level is a {type(doc).__name__}, "
+        raise NotThisFormatError(f"not a CloudFormation template: top level is a {type(doc).__name__}, "
                           "not a mapping", file)
     section = doc.get("Resources")
     if not isinstance(section, Mapping) or not section:
-        raise SourceError("not a CloudFormation template: no Resources mapping at the top level", file)
+        raise NotThisFormatError("not a CloudFormation template: no Resources mapping at the top level", file)
     typed = any(
         (isinstance(body, Mapping) and "Type" in body) or (isinstance(k, str) and k.startswith(_FOREACH))
         for k, body in section.items()
     )
     if not typed:
-        raise SourceError("not a CloudFormation template: no entry under Resources has a Type", file)
+        raise NotThisFormatError("not a CloudFormation template: no entry under Resources has a Type", file)
     return section
 
 

@@ -439,3 +439,19 @@ def test_decoder_agrees_with_cfn_lint_on_edge_cases(text: str) -> None:
             decode(text, "t")
     else:
         assert decode(text, "t").data == _plain(theirs)
+
+
+def test_a_macro_event_is_skipped_in_a_directory_but_an_error_when_named(tmp_path: Path) -> None:
+    """A CloudFormation macro event mentions Resources and AWS:: types but is no template."""
+    from engine.catalog.loader import load_catalog
+    from engine.lint import lint
+
+    event = tmp_path / "event.json"
+    event.write_text('{"fragment": {"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}, "requestId": "r"}')
+    catalog = load_catalog(Path(__file__).resolve().parents[2])
+    walked = lint([tmp_path], catalog)
+    assert (walked.files_scanned, walked.files_skipped, walked.errors) == (0, 1, [])
+    assert walked.notes == [f"{event}: skipped, not a CloudFormation template: no Resources mapping at the top level"]
+    named = lint([event], catalog)
+    assert [(e.file, e.message) for e in named.errors] == [
+        (str(event), "not a CloudFormation template: no Resources mapping at the top level")]
