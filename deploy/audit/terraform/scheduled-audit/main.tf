@@ -1,0 +1,325 @@
+# Scheduled `ordinance audit` in the organization's audit (delegated administrator) account.
+# Same resources as deploy/audit/scheduled-audit.template.yaml. AWS provider v5.
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  # `ordinance audit --output` takes a local directory: the report is written to /tmp/reports and copied
+  # to s3://<bucket>/reports/<timestamp>/ with boto3 (in the image). Exit code: the audit's, 4 when the
+  # upload fails.
+  audit_command = join(" ", [
+    "ordinance audit --regions \"$AUDIT_REGIONS\" --role-name \"$AUDIT_ROLE_NAME\"",
+    "--external-id \"$AUDIT_EXTERNAL_ID\" --output /tmp/reports; rc=$?;",
+    "python -c \"import os, pathlib, boto3; r = pathlib.Path('/tmp/reports'); s3 = boto3.client('s3');",
+    "[s3.upload_file(str(p), os.environ['REPORT_BUCKET'], 'reports/' + p.relative_to(r).as_posix())",
+    "for p in sorted(r.rglob('*')) if p.is_file()]\" || exit 4; exit $rc",
+  ])
+}
+
+# --- report bucket --------------------------------------------------------------------------------
+
+resource "aws_kms_key" "reports" {
+  description         = "ordinance audit reports"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersKeyThroughIam"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
+resource "aws_kms_alias" "reports" {
+  name          = "alias/${var.name}-reports"
+  target_key_id = aws_kms_key.reports.key_id
+}
+
+resource "aws_s3_bucket" "reports" {
+  bucket_prefix = "${var.name}-reports-"
+}
+
+resource "aws_s3_bucket_versioning" "reports" {
+  bucket = aws_s3_bucket.reports.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
+  bucket = aws_s3_bucket.reports.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.reports.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "reports" {
+  bucket                  = aws_s3_bucket.reports.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "reports" {
+  bucket = aws_s3_bucket.reports.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_policy" "reports" {
+  bucket = aws_s3_bucket.reports.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyNonTls"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.reports.arn, "${aws_s3_bucket.reports.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+
+# --- task -----------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "audit" {
+  name              = "/ordinance/audit/${var.name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_ecs_cluster" "audit" {
+  name = var.name
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+# ordinance:skip=sg-no-open-egress The audit calls the public endpoints of IAM, S3, STS, Organizations and of EC2, RDS and EKS in every audited region; VPC endpoints are regional and AWS publishes no prefix list for its API endpoints, so egress is HTTPS (TCP 443) only, with no ingress.
+resource "aws_security_group" "task" {
+  name_prefix = "${var.name}-task-"
+  description = "ordinance audit task - HTTPS egress to AWS APIs only, no ingress"
+  vpc_id      = var.vpc_id
+
+  egress {
+    description = "HTTPS to AWS API endpoints"
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+data "aws_iam_policy_document" "ecs_tasks_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name_prefix        = "${var.name}-exec-"
+  description        = "ECS agent pulls the ordinance image and writes its logs"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_iam_role" "task" {
+  name_prefix        = "${var.name}-task-"
+  description        = "ordinance audit - reads the organization, assumes the member audit role, writes reports"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+}
+
+resource "aws_iam_role_policy" "task" {
+  name = "ordinance-audit"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AssumeMemberAuditRole"
+        Effect    = "Allow"
+        Action    = "sts:AssumeRole"
+        Resource  = "arn:${local.partition}:iam::*:role/${var.audit_role_name}"
+        Condition = { StringEquals = { "aws:ResourceOrgID" = var.organization_id } }
+      },
+      {
+        # Exactly the calls of engine/audit/discovery.py; they take no resource-level permissions.
+        Sid    = "ReadOrganization"
+        Effect = "Allow"
+        Action = [
+          "organizations:ListRoots",
+          "organizations:ListAccounts",
+          "organizations:ListAccountsForParent",
+          "organizations:ListOrganizationalUnitsForParent",
+          "organizations:ListTagsForResource",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid      = "ListReportBucket"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = aws_s3_bucket.reports.arn
+      },
+      {
+        Sid      = "ReadWriteReports"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject", "s3:GetObject"]
+        Resource = "${aws_s3_bucket.reports.arn}/*"
+      },
+      {
+        Sid      = "ReportKey"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource = aws_kms_key.reports.arn
+      },
+    ]
+  })
+}
+
+resource "aws_ecs_task_definition" "audit" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "1024"
+  memory                   = "2048"
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([{
+    name       = "ordinance"
+    image      = var.image_uri
+    essential  = true
+    entryPoint = ["/bin/sh", "-c"]
+    command    = [local.audit_command]
+    environment = [
+      { name = "AUDIT_REGIONS", value = join(",", var.audit_regions) },
+      { name = "AUDIT_ROLE_NAME", value = var.audit_role_name },
+      { name = "AUDIT_EXTERNAL_ID", value = var.external_id },
+      { name = "REPORT_BUCKET", value = aws_s3_bucket.reports.id },
+    ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        "awslogs-group"         = aws_cloudwatch_log_group.audit.name
+        "awslogs-region"        = data.aws_region.current.name
+        "awslogs-stream-prefix" = "audit"
+      }
+    }
+  }])
+}
+
+# --- schedule -------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "scheduler" {
+  name_prefix = "${var.name}-sched-"
+  description = "EventBridge Scheduler starts the ordinance audit task"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name = "run-ordinance-audit"
+  role = aws_iam_role.scheduler.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "RunAuditTask"
+        Effect    = "Allow"
+        Action    = "ecs:RunTask"
+        Resource  = aws_ecs_task_definition.audit.arn
+        Condition = { ArnEquals = { "ecs:cluster" = aws_ecs_cluster.audit.arn } }
+      },
+      {
+        Sid       = "PassTaskRoles"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = [aws_iam_role.task.arn, aws_iam_role.execution.arn]
+        Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+resource "aws_scheduler_schedule" "audit" {
+  name                         = var.name
+  description                  = "Nightly ordinance audit of the organization"
+  schedule_expression          = var.schedule_expression
+  schedule_expression_timezone = var.schedule_timezone
+  state                        = "ENABLED"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_ecs_cluster.audit.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    retry_policy {
+      maximum_retry_attempts = 0
+    }
+
+    ecs_parameters {
+      task_definition_arn = aws_ecs_task_definition.audit.arn
+      launch_type         = "FARGATE"
+      task_count          = 1
+
+      network_configuration {
+        subnets          = var.subnet_ids
+        security_groups  = [aws_security_group.task.id]
+        assign_public_ip = var.assign_public_ip
+      }
+    }
+  }
+}

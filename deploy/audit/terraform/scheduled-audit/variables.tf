@@ -1,0 +1,63 @@
+variable "name" {
+  description = "Prefix for every resource name."
+  type        = string
+  default     = "ordinance-audit"
+}
+
+variable "schedule_expression" {
+  description = "EventBridge Scheduler expression."
+  type        = string
+  default     = "cron(0 3 * * ? *)"
+}
+
+variable "schedule_timezone" {
+  type    = string
+  default = "UTC"
+}
+
+variable "image_uri" {
+  description = "ordinance container image (the repository's Dockerfile), pushed to ECR."
+  type        = string
+}
+
+variable "audit_role_name" {
+  description = "Role assumed in each member account (terraform/member-audit-role)."
+  type        = string
+  default     = "OrdinanceAudit"
+}
+
+variable "external_id" {
+  description = "ExternalId the member role requires."
+  type        = string
+  sensitive   = true
+}
+
+variable "audit_regions" {
+  description = "Regions to audit."
+  type        = list(string)
+  default     = ["us-east-1"]
+}
+
+variable "organization_id" {
+  description = "The organization's id (o-...); the task role may assume roles only in its accounts."
+  type        = string
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets with a route to the AWS APIs (NAT gateway or proxy)."
+  type        = list(string)
+}
+
+variable "assign_public_ip" {
+  type    = bool
+  default = false
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 365
+}

@@ -1,0 +1,188 @@
+"""deploy/audit: the scheduled audit's CloudFormation and Terraform, the Dockerfile.
+
+The templates pass cfn-lint (errors and warnings fail; informational hints vary by release) and
+ordinance's own linter; the member role trusts only the task role, with an ExternalId; the task role
+and the member role allow nothing outside an explicit allow-list (the calls the audit makes).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.catalog.loader import load_catalog
+from engine.gate import Gate
+from engine.lint import lint
+from engine.resources.model import Verdict
+from engine.sources.cfn_decode import decode
+
+REPO = Path(__file__).resolve().parents[2]
+DEPLOY = REPO / "deploy" / "audit"
+SCHEDULED = DEPLOY / "scheduled-audit.template.yaml"
+MEMBER = DEPLOY / "member-audit-role.template.yaml"
+TEMPLATES = (SCHEDULED, MEMBER)
+TF_DIRS = (DEPLOY / "terraform" / "scheduled-audit", DEPLOY / "terraform" / "member-audit-role")
+
+# engine/audit/discovery.py (the caller's own credentials) and the assume/report plumbing.
+TASK_ACTIONS = {
+    "sts:AssumeRole",
+    "organizations:ListRoots", "organizations:ListAccounts", "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent", "organizations:ListTagsForResource",
+    "s3:ListBucket", "s3:PutObject", "s3:GetObject", "kms:GenerateDataKey", "kms:Decrypt",
+}
+# engine/audit/collect.py, in each member account.
+MEMBER_ACTIONS = {
+    "iam:ListUsers", "iam:ListAccessKeys", "iam:GetLoginProfile",
+    "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration",
+    "ec2:GetEbsEncryptionByDefault", "ec2:DescribeVolumes", "ec2:DescribeInstances",
+    "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeSecurityGroups", "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways", "ec2:DescribeEgressOnlyInternetGateways",
+    "rds:DescribeDBInstances", "rds:DescribeDBClusters",
+    "eks:ListClusters",
+}
+
+
+def _template(path: Path) -> dict[str, Any]:
+    data = decode(path.read_text(encoding="utf-8"), str(path)).data
+    assert isinstance(data, dict)
+    return data
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _allowed_actions(role: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for policy in role["Properties"].get("Policies", []):
+        for stmt in policy["PolicyDocument"]["Statement"]:
+            assert stmt["Effect"] == "Allow"
+            assert "NotAction" not in stmt and "NotResource" not in stmt
+            out.update(_as_list(stmt["Action"]))
+    return out
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_cfn_lint_clean(path: Path) -> None:
+    api = pytest.importorskip("cfnlint.api")
+    matches = api.lint_all(path.read_text(encoding="utf-8"))
+    assert [str(m) for m in matches if not m.rule.id.startswith("I")] == []
+
+
+@pytest.mark.parametrize("path", (*TEMPLATES, *TF_DIRS), ids=lambda p: p.name)
+def test_ordinance_lint_nothing_blocks(path: Path) -> None:
+    report = lint([path], load_catalog(REPO))
+    assert report.errors == []
+    assert report.resources > 0
+    gate = Gate()
+    assert [(f.rule_id, f.resource.id) for f in report.findings if gate.blocks(f)] == []
+    assert [(f.rule_id, f.resource.id) for f in report.findings
+            if f.status in (Verdict.FAIL, Verdict.ERROR)] == []
+
+
+@pytest.mark.parametrize("path", (SCHEDULED, TF_DIRS[0]), ids=lambda p: p.name)
+def test_open_egress_is_waived_with_a_reason(path: Path) -> None:
+    """HTTPS to any address is the one exception, and it is explicit."""
+    report = lint([path], load_catalog(REPO))
+    waived = [f for f in report.findings if f.rule_id == "sg-no-open-egress"]
+    assert waived and all(f.status is Verdict.WAIVED and f.reason for f in waived)
+    egress = [e for f in waived for e in f.resource.attrs["egress"]]
+    assert egress and all((e["protocol"], e["from_port"], e["to_port"]) == ("tcp", 443, 443) for e in egress)
+
+
+def test_member_role_trusts_only_the_task_role_with_external_id() -> None:
+    t = _template(MEMBER)
+    assert t["Parameters"]["ExternalId"]["NoEcho"] is True
+    roles = [r for r in t["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
+    assert len(roles) == 1
+    [stmt] = roles[0]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert stmt["Effect"] == "Allow" and stmt["Action"] == "sts:AssumeRole"
+    assert stmt["Principal"] == {"AWS": {"Ref": "AuditTaskRoleArn"}}
+    assert stmt["Condition"] == {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}}
+
+
+def test_member_role_allows_only_the_audits_read_calls() -> None:
+    role = _template(MEMBER)["Resources"]["AuditRole"]
+    actions = _allowed_actions(role)
+    assert actions == MEMBER_ACTIONS
+    assert not any("*" in a for a in actions)
+
+
+def test_member_role_covers_every_call_of_the_collector() -> None:
+    """Each boto3 call in engine/audit/collect.py maps to an allowed action (a new call needs the role)."""
+    source = (REPO / "engine" / "audit" / "collect.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"\.(get_\w+|list_\w+|describe_\w+)\(", source))
+    calls |= set(re.findall(r'_(?:pages|names)\(\w+, "(\w+)"', source))
+    iam_name = {"list_buckets": "ListAllMyBuckets", "get_bucket_encryption": "GetEncryptionConfiguration",
+                "describe_db_instances": "DescribeDBInstances", "describe_db_clusters": "DescribeDBClusters"}
+    wanted = {iam_name.get(c, "".join(w.capitalize() for w in c.split("_"))) for c in calls
+              if c not in ("get_paginator",)}
+    allowed = {a.split(":", 1)[1] for a in MEMBER_ACTIONS}
+    assert wanted - allowed == set()
+
+
+def test_task_role_allows_only_the_allow_list() -> None:
+    t = _template(SCHEDULED)
+    role = t["Resources"]["TaskRole"]
+    assert _allowed_actions(role) <= TASK_ACTIONS
+    [assume] = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+                if s["Action"] == "sts:AssumeRole"]
+    assert assume["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${AuditRoleName}"}
+    assert assume["Condition"] == {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}}
+    assert not role["Properties"].get("ManagedPolicyArns")
+
+
+def test_scheduler_passes_only_the_two_task_roles() -> None:
+    role = _template(SCHEDULED)["Resources"]["SchedulerRole"]
+    stmts = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert {s["Action"] for s in stmts} == {"ecs:RunTask", "iam:PassRole"}
+    [pass_role] = [s for s in stmts if s["Action"] == "iam:PassRole"]
+    assert pass_role["Resource"] == [{"Fn::GetAtt": ["TaskRole", "Arn"]}, {"Fn::GetAtt": ["ExecutionRole", "Arn"]}]
+
+
+def test_report_bucket_is_locked_down() -> None:
+    res = _template(SCHEDULED)["Resources"]
+    props = res["ReportBucket"]["Properties"]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert sse == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["ReportKey", "Arn"]}}
+    assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert res["ReportKey"]["Properties"]["EnableKeyRotation"] is True
+    [deny] = res["ReportBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_schedule_runs_the_task_on_fargate() -> None:
+    t = _template(SCHEDULED)
+    assert t["Parameters"]["ScheduleExpression"]["Default"] == "cron(0 3 * * ? *)"
+    target = t["Resources"]["Schedule"]["Properties"]["Target"]
+    assert target["EcsParameters"]["LaunchType"] == "FARGATE"
+    assert target["EcsParameters"]["TaskDefinitionArn"] == {"Ref": "TaskDefinition"}
+    task = t["Resources"]["TaskDefinition"]["Properties"]
+    assert task["NetworkMode"] == "awsvpc"
+    [container] = task["ContainerDefinitions"]
+    command = " ".join(container["Command"])
+    for option in ("ordinance audit", "--regions", "--role-name", "--external-id", "--output"):
+        assert option in command
+    assert t["Resources"]["LogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_dockerfile_runs_as_a_non_root_user() -> None:
+    lines = [ln.strip() for ln in (REPO / "Dockerfile").read_text(encoding="utf-8").splitlines()]
+    users = [ln.split(None, 1)[1].split(":")[0] for ln in lines if ln.upper().startswith("USER ")]
+    assert users, "no USER instruction"
+    assert users[-1] not in ("root", "0")
+    assert any(ln.startswith("FROM python:3.12-slim") for ln in lines)
+    assert 'ENTRYPOINT ["ordinance"]' in lines
+
+
+def test_task_role_covers_every_organizations_call_of_discovery() -> None:
+    source = (REPO / "engine" / "audit" / "discovery.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r'_pages\(org, "(\w+)"', source))
+    assert calls
+    wanted = {"organizations:" + "".join(w.capitalize() for w in c.split("_")) for c in calls}
+    assert wanted - TASK_ACTIONS == set()
