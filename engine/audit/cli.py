@@ -37,7 +37,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-workers", type=int, default=8, help="concurrent (account, region) reads")
     p.add_argument("--aggregator", default=None,
                    help="read this AWS Config aggregator (advanced queries) instead of crawling every account")
-    p.add_argument("--output", type=Path, default=Path("reports"), help="directory for the audit report")
+    p.add_argument("--output", default="reports",
+                   help="directory for the audit report, or s3://bucket/prefix (latest/ advances only after a full upload)")
     p.add_argument("--format", choices=["summary"], default="summary", help="what to print")
     return p
 
@@ -104,6 +105,13 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
                        role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
                        max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
     print_summary(result)
-    path = write_report(result, args.output, catalog)
-    print(f"report: {path / 'report.html'}")
+    output = str(args.output)
+    if output.startswith("s3://"):
+        from engine.reports.audit.s3 import write_report_s3
+
+        location = write_report_s3(result, output, catalog=catalog)
+        print(f"report: {location}report.html")
+    else:
+        location = str(write_report(result, Path(output), catalog) / "report.html")
+        print(f"report: {location}")
     return exit_code(result)
