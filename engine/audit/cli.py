@@ -39,6 +39,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="read this AWS Config aggregator (advanced queries) instead of crawling every account")
     p.add_argument("--output", default="reports",
                    help="directory for the audit report, or s3://bucket/prefix (latest/ advances only after a full upload)")
+    p.add_argument("--export", nargs="+", action="append", metavar=("FORMAT", "FILE"), default=[],
+                   help="also export findings: 'asff FILE', 'ocsf FILE' (JSON lines) or 'securityhub' (import)")
     p.add_argument("--format", choices=["summary"], default="summary", help="what to print")
     return p
 
@@ -99,8 +101,10 @@ def print_summary(result: AuditResult, file: Any = None) -> None:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from engine.audit.exports import check
     from engine.audit.run import run_audit
 
+    check(args.export)  # a typo in --export should not cost a whole audit run
     result = run_audit(catalog, accounts=args.accounts, ous=args.ous, regions=args.regions,
                        role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
                        max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
@@ -109,9 +113,12 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     if output.startswith("s3://"):
         from engine.reports.audit.s3 import write_report_s3
 
-        location = write_report_s3(result, output, catalog=catalog)
-        print(f"report: {location}report.html")
+        report_dir = write_report_s3(result, output, catalog=catalog).rstrip("/")
     else:
-        location = str(write_report(result, Path(output), catalog) / "report.html")
-        print(f"report: {location}")
+        report_dir = str(write_report(result, Path(output), catalog))
+    print(f"report: {report_dir}/report.html")
+    if args.export:
+        from engine.audit.exports import run_exports
+
+        run_exports(args.export, f"{report_dir}/report.json")
     return exit_code(result)
