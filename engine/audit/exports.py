@@ -1,4 +1,6 @@
-"""`audit --export ...`: ASFF/OCSF files and the Security Hub import, all from the run's report.json.
+"""After the report: --export (ASFF/OCSF files, Security Hub), --owner-summaries and --notify.
+
+All of them read the run's report.json.
 
 Reading the written report.json (local or s3://) rather than the in-memory result means the exports
 carry exactly what the report says, including the new/fixed diff against the previous run.
@@ -15,8 +17,12 @@ from engine.errors import OrdinanceError
 FORMATS = {"asff": 1, "ocsf": 1, "securityhub": 0}  # format -> number of arguments it takes
 
 
-def check(specs: list[list[str]]) -> None:
-    """Fail before the audit runs, not after, on a malformed --export."""
+def check(specs: list[list[str]], notify: list[str] | None = None) -> None:
+    """Fail before the audit runs, not after, on a malformed --export or --notify."""
+    from engine.reports.audit.notify import check_target
+
+    for target in notify or []:
+        check_target(target)
     for spec in specs:
         fmt, rest = spec[0], spec[1:]
         if fmt not in FORMATS:
@@ -39,12 +45,17 @@ def read_report(location: str) -> dict[str, Any]:
     return loaded
 
 
-def run_exports(specs: list[list[str]], report_json: str) -> None:
+def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | None = None,
+                notify: list[str] | None = None) -> None:
     from engine.reports.audit.asff import to_asff, validate, write_asff
     from engine.reports.audit.ocsf import write_ocsf
 
-    check(specs)
+    check(specs, notify)
     doc = read_report(report_json)
+    if owners_dir is not None:
+        from engine.reports.audit.owners import write_owner_summaries
+
+        print(f"owner summaries: {len(write_owner_summaries(doc, owners_dir))} -> {owners_dir}")
     for fmt, *rest in specs:
         if fmt == "asff":
             findings = to_asff(doc)
@@ -63,3 +74,11 @@ def run_exports(specs: list[list[str]], report_json: str) -> None:
             if res.failed:
                 raise OrdinanceError(f"Security Hub rejected {len(res.failed)} finding(s): "
                                      + "; ".join(f"{f.get('Id')}: {f.get('ErrorCode')}" for f in res.failed[:5]))
+    if notify:
+        from engine.reports.audit.notify import message
+        from engine.reports.audit.notify import notify as send
+
+        payload = message(doc, report_json.removesuffix("report.json") + "report.html")
+        for target in notify:
+            send(target, payload)
+            print(f"notified: {target.split('?')[0]}")

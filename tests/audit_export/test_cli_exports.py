@@ -55,3 +55,18 @@ def test_s3_output_and_securityhub_import(results: list[Any], capsys: pytest.Cap
     got = hub.get_findings(MaxResults=100)["Findings"]
     assert len(got) == 12
     assert all(f["ProductArn"].endswith(":product/123456789012/default") for f in got)
+
+
+@mock_aws
+def test_owner_summaries_and_sns_from_the_cli(results: list[Any], tmp_path: Path) -> None:
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    topic = sns.create_topic(Name="audit")["TopicArn"]
+    queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    main(["audit", "--output", str(tmp_path / "r"), "--owner-summaries", str(tmp_path / "owners"),
+          "--notify", f"sns:{topic}"])
+    assert sorted(p.name for p in (tmp_path / "owners").iterdir()) == \
+        ["clearing.md", "dev-experience.md", "trading.md"]
+    body = json.loads(json.loads(sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"])["Message"])
+    assert body["report"].endswith("/2026-11-22T04-49-01Z/report.html")
