@@ -52,6 +52,7 @@ def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | 
 
     check(specs, notify)
     doc = read_report(report_json)
+    rejected: list[dict[str, Any]] = []
     if owners_dir is not None:
         from engine.reports.audit.owners import write_owner_summaries
 
@@ -72,8 +73,7 @@ def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | 
             res = import_findings(findings)
             print(f"securityhub: {res.imported} imported, {len(res.failed)} failed")
             if res.failed:
-                raise OrdinanceError(f"Security Hub rejected {len(res.failed)} finding(s): "
-                                     + "; ".join(f"{f.get('Id')}: {f.get('ErrorCode')}" for f in res.failed[:5]))
+                rejected = res.failed
     if notify:
         from engine.reports.audit.notify import message
         from engine.reports.audit.notify import notify as send
@@ -82,3 +82,6 @@ def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | 
         for target in notify:
             send(target, payload)
             print(f"notified: {target.split('?')[0]}")
+    if rejected:  # raised last, so the owners and the notification targets still hear about the run
+        raise OrdinanceError(f"Security Hub rejected {len(rejected)} finding(s): "
+                             + "; ".join(f"{f.get('Id')}: {f.get('ErrorCode')}" for f in rejected[:5]))
