@@ -101,6 +101,14 @@ def render(view: AuditView) -> str:
             lines.append(f"- {_code(ex.rule)} {_text(ex.scope_text())}, owner {_text(ex.owner)}, expired "
                          f"{ex.expires.isoformat()}: {e.findings} open finding(s)")
         lines.append("")
+    ttf = view.history.time_to_fix if view.history else {}
+    if ttf:
+        lines += [f"## Time to fix (last {len(view.history.runs)} runs)", "",
+                  "| rule | fixed | median days | max days |", "|---|---|---|---|"]
+        for rid, t in ttf.items():
+            bound = " (at least: open since the oldest run shown)" if t["lower_bounds"] else ""
+            lines.append(f"| {_code(rid)} | {t['fixed']} | {t['median_days']}{bound} | {t['max_days']} |")
+        lines.append("")
     soon = calendar.expiring(view)
     if soon:
         lines += [f"## Exemptions expiring within {calendar.HORIZON_DAYS} days", ""]

@@ -96,14 +96,16 @@ def _free_name(s3: Any, bucket: str, prefix: str, name: str) -> str:
 def write_report_s3(result: AuditResult, url: str, *, catalog: Catalog | None = None,
                     client: Any = None) -> str:
     """Upload the run's report and then advance latest/; returns the s3:// URL of the run's directory."""
-    from engine.reports.audit import _render_all, stamp
+    from engine.reports.audit import _history, _render_all, stamp
     from engine.reports.audit.view import build_view
 
     s3 = _client(client)
     bucket, prefix = parse_url(url)
     previous = load_previous(s3, bucket, prefix)
-    files = _render_all(build_view(result, catalog, previous))
+    view = build_view(result, catalog, previous)
     name = _free_name(s3, bucket, prefix, stamp(result.started))
+    view.history = _history(view, name, [previous] if previous else [])  # on S3: the previous run only
+    files = _render_all(view)
     run_dir = _key(prefix, f"reports/{name}")
     for file in ORDER:
         s3.put_object(Bucket=bucket, Key=f"{run_dir}/{file}", Body=files[file], ContentType=CONTENT_TYPES[file])
