@@ -37,7 +37,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-workers", type=int, default=8, help="concurrent (account, region) reads")
     p.add_argument("--aggregator", default=None,
                    help="read this AWS Config aggregator (advanced queries) instead of crawling every account")
-    p.add_argument("--output", type=Path, default=Path("reports"), help="directory for the audit report")
+    p.add_argument("--output", default="reports",
+                   help="directory for the audit report, or s3://bucket/prefix (latest/ advances only after a full upload)")
+    p.add_argument("--export", nargs="+", action="append", metavar=("FORMAT", "FILE"), default=[],
+                   help="also export findings: 'asff FILE', 'ocsf FILE' (JSON lines) or 'securityhub' (import)")
+    p.add_argument("--owner-summaries", type=Path, default=None, metavar="DIR",
+                   help="write one Markdown summary per owner (owner tag, else domain tag, else unowned)")
+    p.add_argument("--notify", action="append", default=[], metavar="TARGET",
+                   help="sns:<topic ARN> or https://webhook: summary counts and the report location only")
     p.add_argument("--format", choices=["summary"], default="summary", help="what to print")
     return p
 
@@ -98,12 +105,25 @@ def print_summary(result: AuditResult, file: Any = None) -> None:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from engine.audit.exports import check
     from engine.audit.run import run_audit
 
+    check(args.export, args.notify)  # a typo in --export or --notify should not cost a whole audit run
     result = run_audit(catalog, accounts=args.accounts, ous=args.ous, regions=args.regions,
                        role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
                        max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
     print_summary(result)
-    path = write_report(result, args.output, catalog)
-    print(f"report: {path / 'report.html'}")
+    output = str(args.output)
+    if output.startswith("s3://"):
+        from engine.reports.audit.s3 import write_report_s3
+
+        report_dir = write_report_s3(result, output, catalog=catalog).rstrip("/")
+    else:
+        report_dir = str(write_report(result, Path(output), catalog))
+    print(f"report: {report_dir}/report.html")
+    if args.export or args.owner_summaries or args.notify:
+        from engine.audit.exports import run_exports
+
+        run_exports(args.export, f"{report_dir}/report.json", owners_dir=args.owner_summaries,
+                    notify=args.notify)
     return exit_code(result)

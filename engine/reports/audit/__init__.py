@@ -20,7 +20,7 @@ from engine.artifacts import write_atomic
 from engine.audit_model import AuditResult
 from engine.catalog.model import Catalog
 from engine.errors import OrdinanceError
-from engine.reports.audit import html, json_doc, markdown
+from engine.reports.audit import history, html, json_doc, markdown
 from engine.reports.audit.summary import render_summary
 from engine.reports.audit.view import AuditView, build_view
 
@@ -60,6 +60,11 @@ def _load_previous(path: Path) -> tuple[str, Mapping[str, Any]]:
     except (OSError, ValueError) as exc:
         raise OrdinanceError(f"cannot read the previous report {file}: {exc}") from exc
     return (file.parent.name, data)
+
+
+def _history(view: AuditView, name: str, earlier: list[tuple[str, Mapping[str, Any]]]) -> history.History:
+    runs = [history.run_from_doc(n, d) for n, d in earlier] + [history.run_from_view(name, view)]
+    return history.build(runs, [r.id for r in view.rules])
 
 
 def _render_all(view: AuditView) -> dict[str, bytes]:
@@ -107,6 +112,7 @@ def write_report(result: AuditResult, out_dir: Path, *, catalog: Catalog | None 
     if previous is None:
         previous = find_previous(out_dir, before=name)
     view = build_view(result, catalog, _load_previous(previous) if previous else None)
+    view.history = _history(view, name, history.local_docs(out_dir, before=name))
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".tmp-{name}-{secrets.token_hex(4)}"
     tmp.mkdir()

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine import __version__
 from engine.gate import Gate
+from engine.reports.audit import calendar, history
 from engine.reports.audit.view import OPEN, AccountView, AuditView, GroupView, finding_fingerprint
 from engine.reports.json_report import finding_json
 from engine.resources.model import Finding
@@ -79,8 +80,10 @@ def document(view: AuditView) -> dict[str, Any]:
         "exemptions": {
             "in_force": [{**e.exemption.to_json(), "findings": e.findings} for e in view.in_force],
             "expired": [{**e.exemption.to_json(), "findings": e.findings} for e in view.expired],
+            "expiring": calendar.to_json(view),
         },
         "changes": None,
+        "history": history.to_json(view.history),
         "findings": [_finding(f, view) for f in view.findings],
     }
     if view.changes is not None:

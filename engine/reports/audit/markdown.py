@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.reports.audit import calendar
 from engine.reports.audit.view import AuditView, ChangeItem
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -99,6 +100,22 @@ def render(view: AuditView) -> str:
             ex = e.exemption
             lines.append(f"- {_code(ex.rule)} {_text(ex.scope_text())}, owner {_text(ex.owner)}, expired "
                          f"{ex.expires.isoformat()}: {e.findings} open finding(s)")
+        lines.append("")
+    ttf = view.history.time_to_fix if view.history else {}
+    if ttf:
+        lines += [f"## Time to fix (last {len(view.history.runs)} runs)", "",
+                  "| rule | fixed | median days | max days |", "|---|---|---|---|"]
+        for rid, t in ttf.items():
+            bound = " (at least: open since the oldest run shown)" if t["lower_bounds"] else ""
+            lines.append(f"| {_code(rid)} | {t['fixed']} | {t['median_days']}{bound} | {t['max_days']} |")
+        lines.append("")
+    soon = calendar.expiring(view)
+    if soon:
+        lines += [f"## Exemptions expiring within {calendar.HORIZON_DAYS} days", ""]
+        for e, left in soon:
+            ex = e.exemption
+            lines.append(f"- {ex.expires.isoformat()} ({left} day(s)): {_code(ex.rule)} {_text(ex.scope_text())}, "
+                         f"owner {_text(ex.owner)}: {e.findings} waived finding(s) come back when it lapses")
         lines.append("")
     lines += ["Full details: report.html (open in a browser) and report.json.", ""]
     return "\n".join(lines)

@@ -135,6 +135,7 @@ class AuditView:
     in_force: list[ExemptionView]
     expired: list[ExemptionView]
     changes: Changes | None
+    history: Any = None  # history.History, set by the writer that can see earlier reports
 
     @property
     def compliance_percent(self) -> float | None:

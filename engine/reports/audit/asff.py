@@ -1,0 +1,121 @@
+"""report.json -> AWS Security Finding Format (ASFF) documents, for Security Hub.
+
+Built from the report document (not the in-memory result) so any stored report.json, local or on S3,
+can be exported again. Mapping:
+  fail              -> Compliance FAILED,        Workflow NEW,        RecordState ACTIVE
+  unknown / error   -> Compliance WARNING,       Workflow NEW,        RecordState ACTIVE
+  waived            -> Compliance FAILED,        Workflow SUPPRESSED, RecordState ACTIVE
+  fixed since the previous report -> Compliance PASSED, Workflow RESOLVED, RecordState ARCHIVED
+The Id is the report's cross-run fingerprint (rule, account, region, resource id), so a re-import
+updates the Security Hub finding instead of adding one, and a fix resolves the same finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "2018-10-08"
+TYPES = ["Software and Configuration Checks/AWS Security Best Practices"]
+GLOBAL_REGION = "us-east-1"  # IAM and other global resources carry no region; ASFF needs one
+_COMPLIANCE = {"fail": "FAILED", "unknown": "WARNING", "error": "WARNING", "waived": "FAILED"}
+# ASFF resource types ordinance's canonical resources map to; everything else is "Other".
+_KNOWN_TYPES = {"AwsS3Bucket", "AwsEc2Volume", "AwsEc2Instance", "AwsEc2Vpc", "AwsEc2SecurityGroup",
+                "AwsEc2InternetGateway", "AwsIamUser", "AwsIamRole", "AwsIamPolicy", "AwsKmsKey",
+                "AwsRdsDbInstance", "AwsRdsDbCluster", "AwsLambdaFunction", "AwsEksCluster",
+                "AwsCloudTrailTrail", "AwsSnsTopic", "AwsSqsQueue", "AwsDynamoDbTable", "AwsEcrRepository"}
+
+
+def finding_id(fingerprint: str) -> str:
+    return f"ordinance/{fingerprint}"
+
+
+def resource_type(native_type: str | None) -> str:
+    """AWS::S3::Bucket -> AwsS3Bucket when Security Hub knows the type, else Other."""
+    if not native_type or not native_type.startswith("AWS::"):
+        return "Other"
+    # Case-insensitive: AWS::EC2::Volume is AwsEc2Volume, AWS::DynamoDB::Table is AwsDynamoDbTable.
+    known = {t.lower(): t for t in _KNOWN_TYPES}
+    return known.get("aws" + "".join(native_type.split("::")[1:]).lower(), "Other")
+
+
+def product_arn(region: str, account: str) -> str:
+    return f"arn:aws:securityhub:{region}:{account}:product/{account}/default"
+
+
+def _asff(*, fp: str, rule: Mapping[str, Any], account: str, region: str, resource_id: str, rtype: str,
+          severity: str, compliance: str, workflow: str, record_state: str, description: str, when: str,
+          product: tuple[str | None, str | None]) -> dict[str, Any]:
+    region = region or GLOBAL_REGION
+    remediation = rule.get("remediation") or f"See the ordinance rule {rule['id']}."
+    return {
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": finding_id(fp),
+        "ProductArn": product_arn(product[1] or region, product[0] or account),
+        "GeneratorId": f"ordinance/{rule['id']}",
+        "AwsAccountId": account,
+        "Types": list(TYPES),
+        "CreatedAt": when,
+        "UpdatedAt": when,
+        "Severity": {"Label": severity.upper() if severity.upper() in ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+                     else "INFORMATIONAL"},
+        "Title": str(rule.get("title") or rule["id"])[:256],
+        "Description": description[:1024] or rule["id"],
+        "Resources": [{"Type": rtype, "Id": resource_id, "Region": region}],
+        "Compliance": {"Status": compliance},
+        "RecordState": record_state,
+        "Workflow": {"Status": workflow},
+        "Remediation": {"Recommendation": {"Text": str(remediation)[:512]}},
+        "ProductFields": {"ordinance/fingerprint": fp, "ordinance/rule": str(rule["id"])},
+    }
+
+
+def to_asff(doc: Mapping[str, Any], *, product_account: str | None = None,
+            product_region: str | None = None) -> list[dict[str, Any]]:
+    """ASFF findings for every open, waived and newly fixed finding in a report.json document.
+
+    product_account/region: where Security Hub runs (the importing account); default: each finding's own.
+    """
+    rules = {r["id"]: r for r in doc.get("rules", [])}
+    when = str(doc["run"]["finished"])
+    product = (product_account, product_region)
+    out = []
+    for f in doc.get("findings", []):
+        status = f["status"]
+        if status not in _COMPLIANCE:
+            continue  # pass: only the fixed ones are sent, to resolve what was open
+        rule = rules.get(f["rule_id"], {"id": f["rule_id"]})
+        desc = f.get("message", "") + (f" ({f['reason']})" if f.get("reason") else "")
+        out.append(_asff(fp=f["fingerprint"], rule=rule, account=f["account"], region=f["region"],
+                         resource_id=f["resource"]["id"], rtype=resource_type(f["resource"].get("type")),
+                         severity=f["severity"], compliance=_COMPLIANCE[status],
+                         workflow="SUPPRESSED" if status == "waived" else "NEW", record_state="ACTIVE",
+                         description=desc, when=when, product=product))
+    for item in (doc.get("changes") or {}).get("fixed", []):
+        rule = rules.get(item["rule_id"], {"id": item["rule_id"]})
+        out.append(_asff(fp=item["fingerprint"], rule=rule, account=item["account"], region=item["region"],
+                         resource_id=item["resource"], rtype="Other", severity=item["severity"],
+                         compliance="PASSED", workflow="RESOLVED", record_state="ARCHIVED",
+                         description=f"{item['rule_id']}: fixed since the previous audit", when=when,
+                         product=product))
+    return out
+
+
+def validate(findings: list[dict[str, Any]]) -> None:
+    """Raise jsonschema.ValidationError when a finding misses a required ASFF field or enum value."""
+    from jsonschema import Draft202012Validator
+
+    from engine.catalog.loader import schema
+
+    validator = Draft202012Validator(schema("asff-subset.schema.json"))
+    for f in findings:
+        validator.validate(f)
+
+
+def write_asff(findings: list[dict[str, Any]], path: Path) -> None:
+    from engine.artifacts import write_atomic
+
+    validate(findings)
+    write_atomic(path, (json.dumps({"Findings": findings}, indent=2, sort_keys=True) + "\n").encode())
