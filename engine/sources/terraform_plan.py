@@ -141,7 +141,9 @@ def _from_planned(planned: dict[str, Any]) -> Iterator[Entry]:
     stack = [root] if isinstance(root, dict) else []
     for module in stack:  # grows while iterating: breadth-first over child_modules
         for r in as_list(module.get("resources")):
-            rtype = r.get("type") if isinstance(r, dict) else None
+            if not isinstance(r, dict):  # a hand-trimmed or damaged plan: not a resource, not a crash
+                continue
+            rtype = r.get("type")
             if r.get("mode", "managed") == "managed" and isinstance(rtype, str) and rtype.startswith("aws_"):
                 values = r.get("values")
                 yield Entry(str(r.get("address")), rtype, str(r.get("name")), r.get("index"),

@@ -411,3 +411,17 @@ def test_odd_values_never_crash(name: str) -> None:
             del doc["resource_changes"]
             with contextlib.suppress(SourceError):
                 load(Path(name), json.dumps(doc).encode())
+
+
+def test_planned_values_with_a_non_object_resource_is_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer: `resources: [1]` under planned_values (no resource_changes)."""
+    import json as _json
+
+    from engine.sources.terraform_plan import load as load_plan
+
+    doc = {"format_version": "1.2", "terraform_version": "1.9.8",
+           "planned_values": {"root_module": {"resources": [1, {"address": "aws_s3_bucket.b", "mode": "managed",
+                                                                 "type": "aws_s3_bucket", "name": "b",
+                                                                 "values": {"bucket": "b"}}]}}}
+    result = load_plan(tmp_path / "p.json", _json.dumps(doc).encode())
+    assert [r.id for r in result.resources] == ["aws_s3_bucket.b"]
