@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 from engine.catalog.model import Exemption
 from engine.resources.model import Finding
 
+# Services read once per account, in the unit recorded as region "global" (a bucket's finding still
+# carries the bucket's own region): which unit read a finding decides whether its absence is a fix.
+GLOBAL_SERVICES = frozenset({"iam", "s3"})
+GLOBAL_UNIT = "global"
+
+
+def read_unit(kind: str, region: str | None) -> str:
+    """The unit of work that reads a resource of this kind: "global", or its region."""
+    return GLOBAL_UNIT if kind.split(".", 1)[0] in GLOBAL_SERVICES else (region or GLOBAL_UNIT)
+
 
 @dataclass(frozen=True)
 class Account:

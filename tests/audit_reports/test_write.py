@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from audit_sample import DARK, DEV, PROD_A, F, P, finding, make_result
+from audit_sample import DARK, DEV, PROD_A, PROD_B, F, P, finding, make_result
 
 from engine.audit_model import NotAssessed
 from engine.errors import OrdinanceError
@@ -129,10 +129,27 @@ def test_explicit_previous_and_unreadable_previous(tmp_path: Path) -> None:
 
 
 def test_out_of_scope_regions_and_accounts_are_unverified_not_fixed(tmp_path: Path) -> None:
-    day1 = [finding("s3-bucket-versioning", PROD_A, "us-east-1", "old-region-bucket", F),
+    day1 = [finding("ebs-encryption", PROD_A, "us-east-1", "vol-old-region", F),
             finding("s3-bucket-versioning", "299999999999", "eu-west-1", "closed-account-bucket", F)]
     write_report(make_result(day1, started=DAY1, not_assessed=[]), tmp_path)
     out = write_report(make_result([], started=DAY2, not_assessed=[]), tmp_path)
     ch = json.loads((out / "report.json").read_text())["changes"]
     assert ch["fixed"] == []
-    assert sorted(i["resource"] for i in ch["unverified"]) == ["closed-account-bucket", "old-region-bucket"]
+    assert sorted(i["resource"] for i in ch["unverified"]) == ["closed-account-bucket", "vol-old-region"]
+
+
+def test_global_reads_decide_for_iam_and_s3_whatever_the_bucket_region(tmp_path: Path) -> None:
+    """IAM and S3 are read once per account (the "global" unit); a bucket in a region outside --regions
+    is still read, and a failed global read leaves its findings unverified even though the bucket's
+    own region was read."""
+    day1 = [finding("s3-bucket-versioning", PROD_A, "us-east-1", "bucket-outside-regions", F),
+            finding("sso-only-access", PROD_A, "global", "deploy-bot", F),
+            finding("s3-bucket-versioning", PROD_B, "eu-west-1", "bucket-global-read-failed", F),
+            finding("sso-only-access", PROD_B, "global", "user-global-read-failed", F)]
+    write_report(make_result(day1, started=DAY1, not_assessed=[]), tmp_path)
+    dark_global = [NotAssessed(PROD_B, "global", "AccessDenied: s3:ListAllMyBuckets")]
+    out = write_report(make_result([], started=DAY2, not_assessed=dark_global), tmp_path)
+    ch = json.loads((out / "report.json").read_text())["changes"]
+    assert sorted(i["resource"] for i in ch["fixed"]) == ["bucket-outside-regions", "deploy-bot"]
+    assert sorted(i["resource"] for i in ch["unverified"]) == ["bucket-global-read-failed",
+                                                               "user-global-read-failed"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from engine.audit_model import Account, AuditResult, NotAssessed
+from engine.audit_model import GLOBAL_UNIT, Account, AuditResult, NotAssessed, read_unit
 from engine.catalog.model import SEVERITIES, Catalog, Exemption, severity_rank
 from engine.resources.model import Finding, Verdict
 
@@ -224,22 +224,26 @@ def _item(f: Finding) -> ChangeItem:
 
 def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Finding],
              result: AuditResult) -> Changes:
-    """Open means failing. Fixed needs proof: the account and region were read this time and it no longer fails.
+    """Open means failing. Fixed needs proof: the unit that reads it was read this time and it no longer fails.
 
-    A finding whose account was dark, left the organization, or whose region left the audit's scope is
-    "unverified", never "fixed".
+    The unit is the account's global read for IAM and S3 (whatever the bucket's region), else the
+    finding's region. A finding whose account was dark, left the organization, whose unit was not read,
+    or whose region left the audit's scope is "unverified", never "fixed".
     """
     not_assessed = result.not_assessed
     in_scope = {a.id for a in result.accounts}
-    regions = set(result.regions)
+    regions = set(result.regions) | {GLOBAL_UNIT}
     now_open = {finding_fingerprint(f): _item(f) for f in findings if f.status is Verdict.FAIL}
     before: dict[str, ChangeItem] = {}
+    unit: dict[str, str] = {}
     for pf in previous.get("findings", []):
         if pf.get("status") == "fail":
-            before[pf["fingerprint"]] = ChangeItem(pf["fingerprint"], pf["rule_id"], pf.get("account", ""),
-                                                   pf.get("region", ""), pf["resource"]["id"], pf["severity"])
+            fp = pf["fingerprint"]
+            before[fp] = ChangeItem(fp, pf["rule_id"], pf.get("account", ""), pf.get("region", ""),
+                                    pf["resource"]["id"], pf["severity"])
+            unit[fp] = read_unit(str(pf["resource"].get("kind", "")), pf.get("region"))
     dark_accounts = {n.account for n in not_assessed if n.region is None}
-    dark_regions = {(n.account, n.region) for n in not_assessed if n.region is not None}
+    dark_units = {(n.account, n.region) for n in not_assessed if n.region is not None}
     ch = Changes(previous_name, (previous.get("run") or {}).get("started"))
     ch.new = [now_open[k] for k in sorted(now_open) if k not in before]
     ch.still_open = [now_open[k] for k in sorted(now_open) if k in before]
@@ -247,8 +251,8 @@ def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Fin
         if k in now_open:
             continue
         item = before[k]
-        unread = (item.account in dark_accounts or (item.account, item.region) in dark_regions
-                  or item.account not in in_scope or bool(item.region and item.region not in regions))
+        unread = (item.account in dark_accounts or (item.account, unit[k]) in dark_units
+                  or item.account not in in_scope or unit[k] not in regions)
         (ch.unverified if unread else ch.fixed).append(item)
     key = lambda i: (i.account, i.region, i.rule_id, i.resource)  # noqa: E731
     for lst in (ch.new, ch.fixed, ch.still_open, ch.unverified):
