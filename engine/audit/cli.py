@@ -8,6 +8,7 @@ exits 0, and "incomplete" wins over "violations" because it is the weaker claim.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from engine.audit_model import AuditResult
 from engine.catalog.model import Catalog
+from engine.errors import OrdinanceError
 from engine.gate import Gate
 from engine.resources.model import Verdict
 
@@ -32,7 +34,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--ous", type=_csv, help="comma-separated OU paths, e.g. Workloads/Prod (and below)")
     p.add_argument("--regions", type=_csv, help="comma-separated regions (default: organization.regions)")
     p.add_argument("--role-name", default="OrdinanceAudit", help="role assumed in each account")
-    p.add_argument("--external-id", default=None, help="ExternalId for AssumeRole, if the role requires one")
+    p.add_argument("--external-id", default=None,
+                   help="ExternalId for AssumeRole, if the role requires one (default: $ORDINANCE_EXTERNAL_ID)")
     p.add_argument("--session-name", default="ordinance-audit", help="RoleSessionName (shows in CloudTrail)")
     p.add_argument("--max-workers", type=int, default=8, help="concurrent (account, region) reads")
     p.add_argument("--aggregator", default=None,
@@ -41,8 +44,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="directory for the audit report, or s3://bucket/prefix (latest/ advances only after a full upload)")
     p.add_argument("--export", nargs="+", action="append", metavar=("FORMAT", "FILE"), default=[],
                    help="also export findings: 'asff FILE', 'ocsf FILE' (JSON lines) or 'securityhub' (import)")
-    p.add_argument("--owner-summaries", type=Path, default=None, metavar="DIR",
-                   help="write one Markdown summary per owner (owner tag, else domain tag, else unowned)")
+    p.add_argument("--owner-summaries", default=None, metavar="DIR",
+                   help="write one Markdown summary per owner (owner tag, else domain tag, else unowned) "
+                        "into DIR, or under s3://bucket/prefix")
     p.add_argument("--notify", action="append", default=[], metavar="TARGET",
                    help="sns:<topic ARN> or https://webhook: summary counts and the report location only")
     p.add_argument("--format", choices=["summary"], default="summary", help="what to print")
@@ -108,22 +112,34 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from engine.audit.exports import check
     from engine.audit.run import run_audit
 
-    check(args.export, args.notify)  # a typo in --export or --notify should not cost a whole audit run
+    check(args.export, args.notify, args.owner_summaries)  # a typo should not cost a whole audit run
+    external_id = args.external_id or os.environ.get("ORDINANCE_EXTERNAL_ID") or None
     result = run_audit(catalog, accounts=args.accounts, ous=args.ous, regions=args.regions,
-                       role_name=args.role_name, external_id=args.external_id, session_name=args.session_name,
+                       role_name=args.role_name, external_id=external_id, session_name=args.session_name,
                        max_workers=args.max_workers, progress=sys.stderr.isatty(), aggregator=args.aggregator)
     print_summary(result)
-    output = str(args.output)
+    try:
+        report_dir = _publish(result, str(args.output), catalog)
+        print(f"report: {report_dir}/report.html")
+        if args.export or args.owner_summaries or args.notify:
+            from engine.audit.exports import run_exports
+
+            run_exports(args.export, f"{report_dir}/report.json", owners_dir=args.owner_summaries,
+                        notify=args.notify)
+    except _aws_errors() as exc:  # an upload or an import that failed: exit 2, one line, never "clean"
+        raise OrdinanceError(f"after the audit: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+    return exit_code(result)
+
+
+def _publish(result: AuditResult, output: str, catalog: Catalog) -> str:
     if output.startswith("s3://"):
         from engine.reports.audit.s3 import write_report_s3
 
-        report_dir = write_report_s3(result, output, catalog=catalog).rstrip("/")
-    else:
-        report_dir = str(write_report(result, Path(output), catalog))
-    print(f"report: {report_dir}/report.html")
-    if args.export or args.owner_summaries or args.notify:
-        from engine.audit.exports import run_exports
+        return write_report_s3(result, output, catalog=catalog).rstrip("/")
+    return str(write_report(result, Path(output), catalog))
 
-        run_exports(args.export, f"{report_dir}/report.json", owners_dir=args.owner_summaries,
-                    notify=args.notify)
-    return exit_code(result)
+
+def _aws_errors() -> tuple[type[BaseException], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError, ConnectionError)

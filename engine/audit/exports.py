@@ -17,10 +17,14 @@ from engine.errors import OrdinanceError
 FORMATS = {"asff": 1, "ocsf": 1, "securityhub": 0}  # format -> number of arguments it takes
 
 
-def check(specs: list[list[str]], notify: list[str] | None = None) -> None:
-    """Fail before the audit runs, not after, on a malformed --export or --notify."""
+def check(specs: list[list[str]], notify: list[str] | None = None, owners: str | None = None) -> None:
+    """Fail before the audit runs, not after, on a malformed --export, --notify or --owner-summaries."""
     from engine.reports.audit.notify import check_target
 
+    if owners and owners.startswith("s3://"):
+        from engine.reports.audit.s3 import parse_url
+
+        parse_url(owners)
     for target in notify or []:
         check_target(target)
     for spec in specs:
@@ -45,7 +49,19 @@ def read_report(location: str) -> dict[str, Any]:
     return loaded
 
 
-def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | None = None,
+def write_owners(doc: dict[str, Any], owners: str) -> int:
+    """One Markdown summary per owner into a local directory or under an s3:// prefix; returns how many."""
+    from engine.reports.audit.owners import render_owner_summaries, write_owner_summaries
+
+    if owners.startswith("s3://"):
+        from engine.reports.audit.s3 import put_files
+
+        files = {file: text.encode() for file, text in render_owner_summaries(doc).values()}
+        return len(put_files(owners, files, "text/markdown; charset=utf-8"))
+    return len(write_owner_summaries(doc, Path(owners)))
+
+
+def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: str | None = None,
                 notify: list[str] | None = None) -> None:
     from engine.reports.audit.asff import to_asff, validate, write_asff
     from engine.reports.audit.ocsf import write_ocsf
@@ -54,9 +70,7 @@ def run_exports(specs: list[list[str]], report_json: str, *, owners_dir: Path | 
     doc = read_report(report_json)
     rejected: list[dict[str, Any]] = []
     if owners_dir is not None:
-        from engine.reports.audit.owners import write_owner_summaries
-
-        print(f"owner summaries: {len(write_owner_summaries(doc, owners_dir))} -> {owners_dir}")
+        print(f"owner summaries: {write_owners(doc, owners_dir)} -> {owners_dir}")
     for fmt, *rest in specs:
         if fmt == "asff":
             findings = to_asff(doc)

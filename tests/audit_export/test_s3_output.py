@@ -77,3 +77,33 @@ def test_failed_upload_leaves_latest_on_previous_run() -> None:
     manifest = _get(s3, "p/latest/manifest.json")
     assert manifest["timestamp"].startswith("2026-11-23T04-49-01Z")
     assert _get(s3, f"p/{manifest['report']}")["changes"]["previous"] == "2026-11-22T04-49-01Z"
+
+
+@mock_aws
+def test_trend_reads_earlier_complete_runs_from_s3() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=BUCKET)
+    days = [dt.datetime(2026, 11, d, 4, 49, 1, tzinfo=dt.UTC) for d in (20, 21, 22)]
+    write_report_s3(make_result(started=days[0]), f"s3://{BUCKET}/t", client=s3)
+    write_report_s3(make_result(_second_run_findings(), started=days[1]), f"s3://{BUCKET}/t", client=s3)
+    # A half-uploaded run (report.json only) is not a run of the trend.
+    s3.put_object(Bucket=BUCKET, Key="t/reports/2026-11-21T12-00-00Z/report.json", Body=b"{}")
+    write_report_s3(make_result(started=days[2]), f"s3://{BUCKET}/t", client=s3)
+    hist = _get(s3, "t/latest/report.json")["history"]
+    assert hist["runs"] == ["2026-11-20T04-49-01Z", "2026-11-21T04-49-01Z", "2026-11-22T04-49-01Z"]
+    assert hist["open_by_rule"]["s3-bucket-versioning"] == [2, 2, 2]
+
+
+@mock_aws
+def test_owner_summaries_under_an_s3_prefix() -> None:
+    from engine.audit.exports import write_owners
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=BUCKET)
+    url = write_report_s3(make_result(), f"s3://{BUCKET}/o", client=s3)
+    doc = _get(s3, url.removeprefix(f"s3://{BUCKET}/") + "report.json")
+    assert write_owners(doc, f"s3://{BUCKET}/o/owners") == 3
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="o/owners/")["Contents"])
+    assert keys == ["o/owners/clearing.md", "o/owners/dev-experience.md", "o/owners/trading.md"]
+    body = s3.get_object(Bucket=BUCKET, Key="o/owners/trading.md")["Body"].read().decode()
+    assert body.startswith("# ordinance audit: trading\n")

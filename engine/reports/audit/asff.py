@@ -55,7 +55,9 @@ def _asff(*, fp: str, rule: Mapping[str, Any], account: str, region: str, resour
         "Id": finding_id(fp),
         "ProductArn": product_arn(product[1] or region, product[0] or account),
         "GeneratorId": f"ordinance/{rule['id']}",
-        "AwsAccountId": account,
+        # With the default product ARN Security Hub accepts a finding only from the account it names, so an
+        # import from the audit account files every finding there; the member account stays in ProductFields.
+        "AwsAccountId": product[0] or account,
         "Types": list(TYPES),
         "CreatedAt": when,
         "UpdatedAt": when,
@@ -68,7 +70,7 @@ def _asff(*, fp: str, rule: Mapping[str, Any], account: str, region: str, resour
         "RecordState": record_state,
         "Workflow": {"Status": workflow},
         "Remediation": {"Recommendation": {"Text": str(remediation)[:512]}},
-        "ProductFields": {"ordinance/fingerprint": fp, "ordinance/rule": str(rule["id"])},
+        "ProductFields": {"ordinance/fingerprint": fp, "ordinance/rule": str(rule["id"]), "ordinance/account": account},
     }
 
 
@@ -76,7 +78,9 @@ def to_asff(doc: Mapping[str, Any], *, product_account: str | None = None,
             product_region: str | None = None) -> list[dict[str, Any]]:
     """ASFF findings for every open, waived and newly fixed finding in a report.json document.
 
-    product_account/region: where Security Hub runs (the importing account); default: each finding's own.
+    product_account/region: where Security Hub runs (the importing account, which then is every finding's
+    AwsAccountId: BatchImportFindings with the default product ARN takes findings only for the caller's
+    own account); default: each finding's own account and region.
     """
     rules = {r["id"]: r for r in doc.get("rules", [])}
     when = str(doc["run"]["finished"])

@@ -68,19 +68,26 @@ def render_owner(owner: str, accounts: list[Mapping[str, Any]], doc: Mapping[str
     return "\n".join(lines) + "\n"
 
 
-def write_owner_summaries(doc: Mapping[str, Any], out_dir: Path) -> dict[str, Path]:
-    """One <owner>.md per owner in out_dir; returns owner -> path."""
+def render_owner_summaries(doc: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """owner -> (file name, Markdown): one <owner>.md per owner, names unique even when owners slug alike."""
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for a in doc.get("accounts", []):
         groups[owner_of(a)].append(a)
-    written: dict[str, Path] = {}
+    rendered: dict[str, tuple[str, str]] = {}
     used: set[str] = set()
     for owner in sorted(groups):
         name = slug(owner)
         while name in used:  # two owners that slug alike must not overwrite each other
             name += "_"
         used.add(name)
-        path = out_dir / f"{name}.md"
-        write_atomic(path, render_owner(owner, groups[owner], doc).encode())
-        written[owner] = path
+        rendered[owner] = (f"{name}.md", render_owner(owner, groups[owner], doc))
+    return rendered
+
+
+def write_owner_summaries(doc: Mapping[str, Any], out_dir: Path) -> dict[str, Path]:
+    """One <owner>.md per owner in out_dir; returns owner -> path."""
+    written: dict[str, Path] = {}
+    for owner, (file, text) in render_owner_summaries(doc).items():
+        written[owner] = out_dir / file
+        write_atomic(written[owner], text.encode())
     return written

@@ -3,7 +3,9 @@
 S3 has no rename, so atomicity comes from ordering: the run's three objects are uploaded first, then
 copied to latest/, and latest/manifest.json is written last. A reader that follows the manifest never
 sees a half-written run, and a failed upload leaves the manifest naming the previous complete run.
-Encryption is left to the bucket default (SSE-KMS where the bucket says so).
+The trend reads the report.json of up to nine earlier complete runs (all three files present), so a
+failed upload never shows as a run. Encryption is left to the bucket default (SSE-KMS where the
+bucket says so).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from engine.audit_model import AuditResult
 from engine.catalog.model import Catalog
 from engine.errors import OrdinanceError
+from engine.reports.audit.history import RUNS
 
 CONTENT_TYPES = {"report.json": "application/json", "report.md": "text/markdown; charset=utf-8",
                  "report.html": "text/html; charset=utf-8"}
@@ -93,6 +96,50 @@ def _free_name(s3: Any, bucket: str, prefix: str, name: str) -> str:
         n += 1
 
 
+def _complete_runs(s3: Any, bucket: str, prefix: str) -> list[str]:
+    """Names of the run directories under reports/ holding all three files (a failed upload is skipped)."""
+    from engine.reports.audit import _order
+
+    base = _key(prefix, "reports/")
+    files: dict[str, set[str]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=base):
+        for obj in page.get("Contents", []):
+            run, _, file = obj["Key"][len(base):].partition("/")
+            files.setdefault(run, set()).add(file)
+    done = [run for run, have in files.items() if _order(run) and set(ORDER) <= have]
+    return sorted(done, key=lambda run: _order(run) or ("", 0))
+
+
+def earlier_runs(s3: Any, bucket: str, prefix: str, before: str,
+                 limit: int = RUNS - 1) -> list[tuple[str, Mapping[str, Any]]]:
+    """Up to `limit` complete earlier runs' report.json, oldest first, for the trend; unreadable ones skipped."""
+    from engine.reports.audit import _order
+
+    cutoff = _order(before) or (before, 1)
+    names = [n for n in _complete_runs(s3, bucket, prefix) if (_order(n) or ("", 0)) < cutoff]
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for name in names[-limit:]:
+        try:
+            doc = _get_json(s3, bucket, _key(prefix, f"reports/{name}/report.json"))
+        except OrdinanceError:
+            continue  # a damaged old report must not stop today's
+        if doc is not None:
+            out.append((name, doc))
+    return out
+
+
+def put_files(url: str, files: Mapping[str, bytes], content_type: str, *, client: Any = None) -> list[str]:
+    """Upload name -> bytes under s3://bucket/prefix/; returns the s3:// URLs written, in name order."""
+    s3 = _client(client)
+    bucket, prefix = parse_url(url)
+    written = []
+    for name in sorted(files):
+        key = _key(prefix, name)
+        s3.put_object(Bucket=bucket, Key=key, Body=files[name], ContentType=content_type)
+        written.append(f"s3://{bucket}/{key}")
+    return written
+
+
 def write_report_s3(result: AuditResult, url: str, *, catalog: Catalog | None = None,
                     client: Any = None) -> str:
     """Upload the run's report and then advance latest/; returns the s3:// URL of the run's directory."""
@@ -104,7 +151,7 @@ def write_report_s3(result: AuditResult, url: str, *, catalog: Catalog | None = 
     previous = load_previous(s3, bucket, prefix)
     view = build_view(result, catalog, previous)
     name = _free_name(s3, bucket, prefix, stamp(result.started))
-    view.history = _history(view, name, [previous] if previous else [])  # on S3: the previous run only
+    view.history = _history(view, name, earlier_runs(s3, bucket, prefix, before=name))
     files = _render_all(view)
     run_dir = _key(prefix, f"reports/{name}")
     for file in ORDER:
