@@ -70,3 +70,13 @@ def test_owner_summaries_and_sns_from_the_cli(results: list[Any], tmp_path: Path
         ["clearing.md", "dev-experience.md", "trading.md"]
     body = json.loads(json.loads(sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"])["Message"])
     assert body["report"].endswith("/2026-11-22T04-49-01Z/report.html")
+
+
+@mock_aws
+def test_failed_upload_is_one_line_and_exit_2(results: list[Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """No bucket: the audit ran, but an unpublished report is an error (2), never findings (1) or clean (0)."""
+    assert main(["audit", "--output", "s3://no-such-bucket/org"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ordinance: error: after the audit: NoSuchBucket: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
