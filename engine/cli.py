@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,8 +43,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ordinance", description="One rule catalog, every enforcement point.")
     p.add_argument("--version", action="version", version=f"ordinance {__version__}")
     p.add_argument("--catalog", type=Path, default=None,
-                   help="directory holding policies.yaml (and policies/); default: nearest above the working "
-                        "directory, else the built-in rules")
+                   help="directory holding policies.yaml (and policies/); default: $ORDINANCE_CATALOG, else "
+                        "the nearest above the working directory, else the built-in rules")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lint = sub.add_parser("lint", help="lint CloudFormation templates, Terraform plan JSON and .tf files")
@@ -85,7 +86,9 @@ def _build_parser() -> argparse.ArgumentParser:
 def _catalog(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from engine.catalog.loader import load_catalog
 
-    return load_catalog(args.catalog)
+    # The container image bakes the organization's catalog in and points ORDINANCE_CATALOG at it.
+    env = os.environ.get("ORDINANCE_CATALOG")
+    return load_catalog(args.catalog or (Path(env) if env else None))
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:

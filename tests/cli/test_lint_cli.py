@@ -152,3 +152,17 @@ def test_baseline_file_is_deterministic(work: Path) -> None:
     one = (work / "one.json").read_text()
     assert one == (work / "two.json").read_text() and one.endswith("}\n")
     assert list(json.loads(one)["fingerprints"]) == sorted(json.loads(one)["fingerprints"])
+
+
+def test_catalog_from_the_environment(work: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """ORDINANCE_CATALOG (the container image sets it) stands in for --catalog; the flag still wins."""
+    (work / "stack.yaml").write_text(_template(("Data", True)))
+    assert main(["lint", "stack.yaml", "--target", "prod"]) == 2  # the built-in rules know no targets
+    assert "prod" in capsys.readouterr().err
+    monkeypatch.setenv("ORDINANCE_CATALOG", str(REPO))
+    assert main(["lint", "stack.yaml", "--target", "prod"]) == 0
+    monkeypatch.setenv("ORDINANCE_CATALOG", str(work / "nowhere"))
+    assert main(["lint", "stack.yaml"]) == 2
+    assert "no policies.yaml here" in capsys.readouterr().err
+    assert main(["--catalog", str(REPO), "lint", "stack.yaml", "--target", "prod"]) == 0

@@ -18,6 +18,7 @@ from engine.gate import Gate
 from engine.lint import lint
 from engine.resources.model import Verdict
 from engine.sources.cfn_decode import decode
+from tests.deploy import task_command
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy" / "audit"
@@ -33,6 +34,9 @@ TASK_ACTIONS = {
     "organizations:ListOrganizationalUnitsForParent", "organizations:ListTagsForResource",
     "s3:ListBucket", "s3:PutObject", "s3:GetObject", "kms:GenerateDataKey", "kms:Decrypt",
 }
+# Granted only when the stack turns them on (SecurityHubImport, NotificationTopicArn).
+OPTIONAL_TASK_ACTIONS = {"securityhub:BatchImportFindings": "ImportToSecurityHub",
+                         "sns:Publish": "HasNotificationTopic"}
 # engine/audit/collect.py, in each member account.
 MEMBER_ACTIONS = {
     "iam:ListUsers", "iam:ListAccessKeys", "iam:GetLoginProfile",
@@ -55,13 +59,26 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _allowed_actions(role: dict[str, Any]) -> set[str]:
-    out: set[str] = set()
+def _statements(role: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """(condition name or None, statement): a statement under Fn::If exists only when its condition holds."""
+    out: list[tuple[str | None, dict[str, Any]]] = []
     for policy in role["Properties"].get("Policies", []):
         for stmt in policy["PolicyDocument"]["Statement"]:
-            assert stmt["Effect"] == "Allow"
-            assert "NotAction" not in stmt and "NotResource" not in stmt
-            out.update(_as_list(stmt["Action"]))
+            if "Fn::If" in stmt:
+                cond, yes, no = stmt["Fn::If"]
+                assert no == {"Ref": "AWS::NoValue"}
+                out.append((cond, yes))
+            else:
+                out.append((None, stmt))
+    return out
+
+
+def _allowed_actions(role: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for _, stmt in _statements(role):
+        assert stmt["Effect"] == "Allow"
+        assert "NotAction" not in stmt and "NotResource" not in stmt
+        out.update(_as_list(stmt["Action"]))
     return out
 
 
@@ -127,9 +144,11 @@ def test_member_role_covers_every_call_of_the_collector() -> None:
 def test_task_role_allows_only_the_allow_list() -> None:
     t = _template(SCHEDULED)
     role = t["Resources"]["TaskRole"]
-    assert _allowed_actions(role) <= TASK_ACTIONS
-    [assume] = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
-                if s["Action"] == "sts:AssumeRole"]
+    assert _allowed_actions(role) == TASK_ACTIONS | set(OPTIONAL_TASK_ACTIONS)
+    for cond, stmt in _statements(role):
+        for action in _as_list(stmt["Action"]):
+            assert cond == OPTIONAL_TASK_ACTIONS.get(action), action
+    [assume] = [s for _, s in _statements(role) if s["Action"] == "sts:AssumeRole"]
     assert assume["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${AuditRoleName}"}
     assert assume["Condition"] == {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}}
     assert not role["Properties"].get("ManagedPolicyArns")
@@ -165,9 +184,7 @@ def test_schedule_runs_the_task_on_fargate() -> None:
     task = t["Resources"]["TaskDefinition"]["Properties"]
     assert task["NetworkMode"] == "awsvpc"
     [container] = task["ContainerDefinitions"]
-    command = " ".join(container["Command"])
-    for option in ("ordinance audit", "--regions", "--role-name", "--external-id", "--output"):
-        assert option in command
+    assert container["ReadonlyRootFilesystem"] is True
     assert t["Resources"]["LogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
@@ -186,3 +203,54 @@ def test_task_role_covers_every_organizations_call_of_discovery() -> None:
     assert calls
     wanted = {"organizations:" + "".join(w.capitalize() for w in c.split("_")) for c in calls}
     assert wanted - TASK_ACTIONS == set()
+
+
+def test_security_hub_import_is_scoped_to_this_accounts_default_product() -> None:
+    role = _template(SCHEDULED)["Resources"]["TaskRole"]
+    [(_, hub)] = [(c, st) for c, st in _statements(role) if st["Action"] == "securityhub:BatchImportFindings"]
+    assert hub["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:"
+                                          "product/${AWS::AccountId}/default"}
+    [(_, sns)] = [(c, st) for c, st in _statements(role) if st["Action"] == "sns:Publish"]
+    assert sns["Resource"] == {"Ref": "NotificationTopicArn"}
+
+
+PARAMS = {"ExternalId": "e" * 24, "AuditRegions": "eu-west-1,eu-central-1"}
+
+
+def test_task_command_is_what_ordinance_parses() -> None:
+    """The container's argv goes through the real parser: a renamed option would break the schedule."""
+    from engine.cli import _build_parser
+
+    args = _build_parser().parse_args(task_command.argv(PARAMS, {"ReportBucket": "reports-bucket"}))
+    assert (args.command, args.regions, args.role_name) == ("audit", ["eu-west-1", "eu-central-1"], "OrdinanceAudit")
+    assert args.output == "s3://reports-bucket" and args.owner_summaries == "s3://reports-bucket/owners"
+    assert args.export == [["securityhub"]] and args.notify == []
+    assert args.external_id is None  # from the environment: never on the command line
+    assert task_command.environment(PARAMS, {"ReportBucket": "b"})["ORDINANCE_EXTERNAL_ID"] == "e" * 24
+
+
+def test_task_command_follows_the_optional_parameters() -> None:
+    from engine.cli import _build_parser
+
+    topic = "arn:aws:sns:eu-west-1:123456789012:audit-summaries"
+    params = {**PARAMS, "SecurityHubImport": "Disabled", "NotificationTopicArn": topic}
+    args = _build_parser().parse_args(task_command.argv(params, {"ReportBucket": "b"}))
+    assert args.export == [] and args.notify == [f"sns:{topic}"]
+
+
+def test_terraform_task_runs_the_same_command() -> None:
+    main_tf = (TF_DIRS[0] / "main.tf").read_text(encoding="utf-8")
+    assert 'entryPoint             = ["ordinance"]' in main_tf
+    for token in ('"audit"', '"--regions"', '"--role-name"', '"--output", "s3://${aws_s3_bucket.reports.id}"',
+                  '"--owner-summaries", "s3://${aws_s3_bucket.reports.id}/owners"', '["--export", "securityhub"]',
+                  '["--notify", "sns:${var.notification_topic_arn}"]', "readonlyRootFilesystem = true",
+                  '{ name = "ORDINANCE_EXTERNAL_ID", value = var.external_id }'):
+        assert token in main_tf, token
+    assert "/bin/sh" not in main_tf
+
+
+def test_image_carries_the_catalog() -> None:
+    lines = [ln.strip() for ln in (REPO / "Dockerfile").read_text(encoding="utf-8").splitlines()]
+    assert "COPY policies.yaml /opt/ordinance/catalog/policies.yaml" in lines
+    assert "COPY policies /opt/ordinance/catalog/policies" in lines
+    assert "ENV ORDINANCE_CATALOG=/opt/ordinance/catalog" in lines

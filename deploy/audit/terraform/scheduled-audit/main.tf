@@ -18,16 +18,28 @@ data "aws_region" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  # `ordinance audit --output` takes a local directory: the report is written to /tmp/reports and copied
-  # to s3://<bucket>/reports/<timestamp>/ with boto3 (in the image). Exit code: the audit's, 4 when the
-  # upload fails.
-  audit_command = join(" ", [
-    "ordinance audit --regions \"$AUDIT_REGIONS\" --role-name \"$AUDIT_ROLE_NAME\"",
-    "--external-id \"$AUDIT_EXTERNAL_ID\" --output /tmp/reports; rc=$?;",
-    "python -c \"import os, pathlib, boto3; r = pathlib.Path('/tmp/reports'); s3 = boto3.client('s3');",
-    "[s3.upload_file(str(p), os.environ['REPORT_BUCKET'], 'reports/' + p.relative_to(r).as_posix())",
-    "for p in sorted(r.rglob('*')) if p.is_file()]\" || exit 4; exit $rc",
-  ])
+  # Exec form, no shell. The run goes to s3://<bucket>/reports/<UTC>/ and latest/ advances only after a
+  # complete upload, so each run is compared with the previous one. Exit code: 0 clean, 1 blocking
+  # findings, 3 incomplete, 2 when an upload, the Security Hub import or the notification failed.
+  audit_command = concat(
+    ["audit", "--regions", join(",", var.audit_regions), "--role-name", var.audit_role_name,
+      "--output", "s3://${aws_s3_bucket.reports.id}",
+    "--owner-summaries", "s3://${aws_s3_bucket.reports.id}/owners"],
+    var.security_hub_import ? ["--export", "securityhub"] : [],
+    var.notification_topic_arn != "" ? ["--notify", "sns:${var.notification_topic_arn}"] : [],
+  )
+  security_hub_statements = var.security_hub_import ? [{
+    Sid      = "ImportFindings"
+    Effect   = "Allow"
+    Action   = "securityhub:BatchImportFindings"
+    Resource = "arn:${local.partition}:securityhub:${data.aws_region.current.name}:${local.account_id}:product/${local.account_id}/default"
+  }] : []
+  notify_statements = var.notification_topic_arn != "" ? [{
+    Sid      = "NotifyRunSummary"
+    Effect   = "Allow"
+    Action   = "sns:Publish"
+    Resource = var.notification_topic_arn
+  }] : []
 }
 
 # --- report bucket --------------------------------------------------------------------------------
@@ -119,7 +131,7 @@ resource "aws_ecs_cluster" "audit" {
   }
 }
 
-# ordinance:skip=sg-no-open-egress The audit calls the public endpoints of IAM, S3, STS, Organizations and of EC2, RDS and EKS in every audited region; VPC endpoints are regional and AWS publishes no prefix list for its API endpoints, so egress is HTTPS (TCP 443) only, with no ingress.
+# ordinance:skip=sg-no-open-egress The audit calls the public endpoints of IAM, S3, STS, Organizations, Security Hub, SNS and of EC2, RDS and EKS in every audited region; VPC endpoints are regional and AWS publishes no prefix list for its API endpoints, so egress is HTTPS (TCP 443) only, with no ingress.
 resource "aws_security_group" "task" {
   name_prefix = "${var.name}-task-"
   description = "ordinance audit task - HTTPS egress to AWS APIs only, no ingress"
@@ -171,7 +183,7 @@ resource "aws_iam_role_policy" "task" {
   role = aws_iam_role.task.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AssumeMemberAuditRole"
         Effect    = "Allow"
@@ -210,7 +222,7 @@ resource "aws_iam_role_policy" "task" {
         Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
         Resource = aws_kms_key.reports.arn
       },
-    ]
+    ], local.security_hub_statements, local.notify_statements)
   })
 }
 
@@ -232,13 +244,12 @@ resource "aws_ecs_task_definition" "audit" {
     name       = "ordinance"
     image      = var.image_uri
     essential  = true
-    entryPoint = ["/bin/sh", "-c"]
-    command    = [local.audit_command]
+    entryPoint             = ["ordinance"]
+    command                = local.audit_command
+    readonlyRootFilesystem = true
     environment = [
-      { name = "AUDIT_REGIONS", value = join(",", var.audit_regions) },
-      { name = "AUDIT_ROLE_NAME", value = var.audit_role_name },
-      { name = "AUDIT_EXTERNAL_ID", value = var.external_id },
-      { name = "REPORT_BUCKET", value = aws_s3_bucket.reports.id },
+      { name = "ORDINANCE_EXTERNAL_ID", value = var.external_id },
+      { name = "AWS_DEFAULT_REGION", value = data.aws_region.current.name },
     ]
     logConfiguration = {
       logDriver = "awslogs"

@@ -61,3 +61,15 @@ variable "log_retention_days" {
   type    = number
   default = 365
 }
+
+variable "security_hub_import" {
+  description = "Import findings into this account's Security Hub (BatchImportFindings; Security Hub must be enabled here)."
+  type        = bool
+  default     = true
+}
+
+variable "notification_topic_arn" {
+  description = "Optional SNS topic that receives the summary counts and the report location after each run."
+  type        = string
+  default     = ""
+}
