@@ -156,7 +156,11 @@ class BucketLinker:
             candidates = self.by_block.get((sat.module, f"{m.group(1)}.{m.group(2)}"), [])
             if m.group(3) is not None:  # explicit index: aws_s3_bucket.b[0] / ["x"]
                 key = _parse_key(m.group(3))
-                return next((b for b in candidates if b.index == key), None)
+                exact = next((b for b in candidates if b.index == key), None)
+                # `count = var.create ? 1 : 0` with var.create unknown (.tf source): the bucket is one
+                # unexpanded instance, and b[0] can only be that one.
+                lone = candidates[0] if len(candidates) == 1 and candidates[0].index is None else None
+                return exact or lone
             if len(candidates) == 1 and candidates[0].index is None:
                 return candidates[0]
             # aws_s3_bucket.b[each.key] / [count.index]: pair instances that share the index key.

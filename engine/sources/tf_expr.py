@@ -3,8 +3,10 @@
 python-hcl2 serializes every value that is not a plain literal as HCL text: `"${var.x}"` for an
 expression, `"\"nw-${var.env}\""` for a quoted template. This module parses the small part of the
 expression language a static linter can decide (literals, tuples, objects, `var.`/`local.`/`each.`/
-`count.` traversals, string templates, `toset`/`tolist`/`tomap`) and answers UNKNOWN for the rest
-(operators, conditionals, `for`, splats, other functions, resource attributes, data sources).
+`count.` traversals, string templates, `toset`/`tolist`/`tomap`, conditionals, comparison, logic and
+arithmetic operators) and answers UNKNOWN for the rest (`for`, splats, other functions, resource
+attributes, data sources). An operator with an UNKNOWN operand is UNKNOWN, except where the known
+side decides (`false && x`, `true || x`); a conditional on an UNKNOWN condition is UNKNOWN.
 Stdlib only; no parser types leave the module.
 """
 
@@ -115,6 +117,52 @@ class _Parser:
     # -- grammar
 
     def expression(self) -> Any:
+        """`cond ? a : b` (lowest precedence), else a binary expression. Both branches are always parsed,
+        so the references of the branch not taken are still collected."""
+        cond = self.binary(0)
+        if not self.take("?"):
+            return cond
+        yes = self.expression()
+        self.expect(":")
+        no = self.expression()
+        if cond is True or cond is False:
+            return yes if cond else no
+        return UNKNOWN
+
+    def binary(self, level: int) -> Any:
+        if level == len(_BINARY):
+            return self.unary()
+        left = self.binary(level + 1)
+        while True:
+            op = self.operator(_BINARY[level])
+            if op is None:
+                return left
+            left = _apply(op, left, self.binary(level + 1))
+
+    def operator(self, ops: tuple[str, ...]) -> str | None:
+        self.ws()
+        for op in ops:
+            if self.text.startswith(op, self.pos):
+                after = self.text[self.pos + len(op): self.pos + len(op) + 1]
+                if (op in ("<", ">", "!") and after == "=") or op == "=" or (op == "*" and after == "]"):
+                    continue  # `<=`, `>=`, `!=` are listed on their own; `[*]` is a splat
+                self.pos += len(op)
+                return op
+        return None
+
+    def unary(self) -> Any:
+        self.ws()
+        if self.text.startswith("!", self.pos) and not self.text.startswith("!=", self.pos):
+            self.pos += 1
+            value = self.unary()
+            return (not value) if isinstance(value, bool) else UNKNOWN
+        if self.text.startswith("-", self.pos) and not _NUMBER.match(self.text, self.pos):
+            self.pos += 1
+            value = self.unary()
+            return -value if _is_number(value) else UNKNOWN
+        return self.postfix()
+
+    def postfix(self) -> Any:
         value = self.primary()
         while True:
             if self.take("."):
@@ -271,6 +319,58 @@ class _Parser:
                 return UNKNOWN
             out.append(s)
         return "".join(out)
+
+
+# Binary operators by precedence, loosest first (HCL's order); longer spellings before their prefixes.
+_BINARY: tuple[tuple[str, ...], ...] = (("||",), ("&&",), ("==", "!="), ("<=", ">=", "<", ">"), ("+", "-"),
+                                        ("*", "/", "%"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _known(value: Any) -> bool:
+    if value is UNKNOWN:
+        return False
+    if isinstance(value, list):
+        return all(_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(_known(v) for v in value.values())
+    return True
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """HCL equality: same type and value (`1 == "1"` and `true == 1` are false)."""
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _apply(op: str, a: Any, b: Any) -> Any:
+    if op in ("&&", "||"):
+        decisive = op == "||"  # true decides ||, false decides &&
+        if a is decisive or b is decisive:
+            return decisive
+        return (a and b) if isinstance(a, bool) and isinstance(b, bool) else UNKNOWN
+    if not (_known(a) and _known(b)):
+        return UNKNOWN
+    if op in ("==", "!="):
+        return _equal(a, b) is (op == "==")
+    if not (_is_number(a) and _is_number(b)):
+        return UNKNOWN  # HCL would convert numeric strings; a linter need not
+    if op in ("<", ">", "<=", ">="):
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+    if (op in ("/", "%") and b == 0) or (op == "%" and (a < 0 or b < 0)):
+        return UNKNOWN
+    result = {"+": a + b, "-": a - b, "*": a * b, "/": a / b, "%": a % b}[op]
+    return int(result) if isinstance(result, float) and result.is_integer() and op == "/" else result
 
 
 def _as_string(value: Any) -> Any:

@@ -64,8 +64,9 @@ def test_count_and_for_each_expand_when_literal() -> None:
     res = by_id(main)
     assert res['aws_ebs_volume.by_zone["a"]'].meta["tags"] == {"Zone": "a"}
     assert res['aws_ebs_volume.by_zone["b"]'].meta["tags"] == {"Zone": "b"}
-    # `each.key == "a"` is an operator: not decided statically.
-    assert res['aws_ebs_volume.by_zone["a"]'].attrs["encrypted"] is UNKNOWN
+    # `encrypted = each.key == "a"`: operators over known values are decided per instance.
+    assert res['aws_ebs_volume.by_zone["a"]'].attrs["encrypted"] is True
+    assert res['aws_ebs_volume.by_zone["b"]'].attrs["encrypted"] is False
     assert res["aws_ebs_volume.counted[0]"].attrs == {"encrypted": True}
     assert res["aws_ebs_volume.counted[1]"].attrs == {"encrypted": True}
     assert "aws_ebs_volume.uncounted[*]" in res
@@ -161,6 +162,25 @@ def test_duplicate_resource_is_an_error(tmp_path: Path) -> None:
     ('"<<-EOT\n    hi ${var.env}\n  EOT"', "hi prod\n"),
     ("${{a = 1, \"b\" = var.env}}", {"a": 1, "b": "prod"}),
     ("${var.x ? 1 : 2}", UNKNOWN),
+    # Operators and conditionals over known values, as `count = var.create ? 1 : 0` needs.
+    ('${var.env == "prod" ? 1 : 0}', 1),
+    ('${var.env != "prod" ? 1 : 0}', 0),
+    ('"${var.env == "prod" ? "a" : "b"}-x"', "a-x"),
+    ('${var.map["k"] + 2 * 3}', 7),
+    ("${length(var.list) > 1}", UNKNOWN),  # functions other than conversions are not evaluated
+    ("${!(var.map[\"k\"] >= 1)}", False),
+    ("${4 / 2}", 2),
+    ("${3 / 2}", 1.5),
+    ("${5 - -2}", 7),
+    ("${1 / 0}", UNKNOWN),
+    ('${1 == "1"}', False),  # HCL equality includes the type
+    ("${true == 1}", False),
+    ('${[var.env, 1] == ["prod", 1]}', True),
+    ("${false && var.x}", False),  # the known side decides
+    ("${true || var.x}", True),
+    ("${true && var.x}", UNKNOWN),
+    ("${var.x == 1}", UNKNOWN),
+    ('${"a" < "b"}', UNKNOWN),  # no string ordering in HCL
     ("${[for s in var.list : s]}", UNKNOWN),
     ("${upper(var.env)}", UNKNOWN),
     ("${aws_s3_bucket.b.id}", UNKNOWN),
@@ -177,14 +197,17 @@ def test_expressions(raw: str, expected: Any) -> None:
                 value[key] if isinstance(value, list) and isinstance(key, int) else UNKNOWN)
         return value
 
-    assert evaluate(raw, resolve) == expected if expected is not UNKNOWN else evaluate(raw, resolve) is UNKNOWN
+    got = evaluate(raw, resolve)
+    assert got is UNKNOWN if expected is UNKNOWN else (got == expected and type(got) is type(expected))
 
 
 def test_references_are_recorded_as_plan_json_writes_them() -> None:
     refs: list[str] = []
     evaluate('${aws_s3_bucket.b["x"].id}', lambda root, steps: UNKNOWN, refs)
     evaluate("${aws_s3_bucket.c[count.index].id}", lambda root, steps: 1 if root == "count" else UNKNOWN, refs)
-    assert refs == ['aws_s3_bucket.b["x"].id', "aws_s3_bucket.c[1].id"]
+    # Both branches of a conditional are parsed, so the branch not taken still names its references.
+    evaluate("${true ? aws_s3_bucket.d[0].id : aws_s3_bucket.e.id}", lambda root, steps: UNKNOWN, refs)
+    assert refs == ['aws_s3_bucket.b["x"].id', "aws_s3_bucket.c[1].id", "aws_s3_bucket.d[0].id", "aws_s3_bucket.e.id"]
 
 
 # -- detection ------------------------------------------------------------------------------------
@@ -318,3 +341,51 @@ def test_tf_examples_give_the_plans_findings(name: str, catalog: Catalog) -> Non
         return sorted((f.rule_id, f.resource.id, f.status.value) for f in report.findings)
 
     assert findings(EXAMPLES / "hcl" / name) == findings(EXAMPLES / f"{name}.plan.json")
+
+
+_CONDITIONAL_BUCKET = """
+variable "create" {{
+  type = bool{default}
+}}
+
+resource "aws_s3_bucket" "this" {{
+  count  = var.create ? 1 : 0
+  bucket = "logs"
+}}
+
+resource "aws_s3_bucket_versioning" "this" {{
+  count  = var.create ? 1 : 0
+  bucket = aws_s3_bucket.this[0].id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {{
+  count  = var.create ? 1 : 0
+  bucket = aws_s3_bucket.this[0].id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "aws:kms"
+    }}
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize(("default", "buckets"), [
+    ("\n  default = true", ["aws_s3_bucket.this[0]"]),
+    ("\n  default = false", []),
+    ("", ["aws_s3_bucket.this[*]"]),  # no default: count unknown, one unexpanded instance
+])
+def test_the_conditional_module_pattern_links_its_satellites(tmp_path: Path, catalog: Catalog, default: str,
+                                                             buckets: list[str]) -> None:
+    """`count = var.create ? 1 : 0` with satellites on `this[0]`: the bucket is judged with them, never
+    failed for versioning or encryption it has."""
+    (tmp_path / "main.tf").write_text(_CONDITIONAL_BUCKET.format(default=default))
+    report = lint([tmp_path], catalog)
+    assert report.errors == []
+    judged = sorted({f.resource.id for f in report.findings if f.rule_id.startswith("s3-")})
+    assert judged == buckets
+    assert [(f.rule_id, f.status) for f in report.findings if f.rule_id.startswith("s3-")
+            and f.status.value != "pass"] == []
