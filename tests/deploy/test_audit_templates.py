@@ -66,8 +66,9 @@ def _statements(role: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]
         for stmt in policy["PolicyDocument"]["Statement"]:
             if "Fn::If" in stmt:
                 cond, yes, no = stmt["Fn::If"]
-                assert no == {"Ref": "AWS::NoValue"}
                 out.append((cond, yes))
+                if no != {"Ref": "AWS::NoValue"}:
+                    out.append((f"!{cond}", no))
             else:
                 out.append((None, stmt))
     return out
@@ -147,7 +148,10 @@ def test_task_role_allows_only_the_allow_list() -> None:
     assert _allowed_actions(role) == TASK_ACTIONS | set(OPTIONAL_TASK_ACTIONS)
     for cond, stmt in _statements(role):
         for action in _as_list(stmt["Action"]):
-            assert cond == OPTIONAL_TASK_ACTIONS.get(action), action
+            if action in OPTIONAL_TASK_ACTIONS:
+                assert cond == OPTIONAL_TASK_ACTIONS[action], action
+            else:  # the stack's own report bucket and key, or an existing bucket's
+                assert cond in (None, "CreateReportBucket", "!CreateReportBucket"), action
     [assume] = [s for _, s in _statements(role) if s["Action"] == "sts:AssumeRole"]
     assert assume["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${AuditRoleName}"}
     assert assume["Condition"] == {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}}
@@ -223,7 +227,7 @@ def test_task_command_is_what_ordinance_parses() -> None:
 
     args = _build_parser().parse_args(task_command.argv(PARAMS, {"ReportBucket": "reports-bucket"}))
     assert (args.command, args.regions, args.role_name) == ("audit", ["eu-west-1", "eu-central-1"], "OrdinanceAudit")
-    assert args.output == "s3://reports-bucket" and args.owner_summaries == "s3://reports-bucket/owners"
+    assert args.output == "s3://reports-bucket/" and args.owner_summaries == "s3://reports-bucket/owners"
     assert args.export == [["securityhub"]] and args.notify == []
     assert args.external_id is None  # from the environment: never on the command line
     assert task_command.environment(PARAMS, {"ReportBucket": "b"})["ORDINANCE_EXTERNAL_ID"] == "e" * 24
@@ -241,8 +245,9 @@ def test_task_command_follows_the_optional_parameters() -> None:
 def test_terraform_task_runs_the_same_command() -> None:
     main_tf = (TF_DIRS[0] / "main.tf").read_text(encoding="utf-8")
     assert 'entryPoint             = ["ordinance"]' in main_tf
-    for token in ('"audit"', '"--regions"', '"--role-name"', '"--output", "s3://${aws_s3_bucket.reports.id}"',
-                  '"--owner-summaries", "s3://${aws_s3_bucket.reports.id}/owners"', '["--export", "securityhub"]',
+    for token in ('"audit"', '"--regions"', '"--role-name"', '"--output", "s3://${local.report_bucket}/${var.report_prefix}"',
+                  '"--owner-summaries", "s3://${local.report_bucket}/${var.report_prefix}owners"',
+                  '["--export", "securityhub"]', 'count = local.create_bucket ? 1 : 0',
                   '["--notify", "sns:${var.notification_topic_arn}"]', "readonlyRootFilesystem = true",
                   '{ name = "ORDINANCE_EXTERNAL_ID", value = var.external_id }'):
         assert token in main_tf, token
@@ -254,3 +259,25 @@ def test_image_carries_the_catalog() -> None:
     assert "COPY policies.yaml /opt/ordinance/catalog/policies.yaml" in lines
     assert "COPY policies /opt/ordinance/catalog/policies" in lines
     assert "ENV ORDINANCE_CATALOG=/opt/ordinance/catalog" in lines
+
+
+def test_an_existing_report_bucket_and_prefix() -> None:
+    """ReportBucketName: no bucket or key is created; the task writes there, under ReportPrefix, and may use a
+    KMS key only through S3 for that bucket's objects."""
+    from engine.cli import _build_parser
+
+    t = _template(SCHEDULED)
+    for name in ("ReportBucket", "ReportBucketPolicy", "ReportKey", "ReportKeyAlias"):
+        assert t["Resources"][name]["Condition"] == "CreateReportBucket"
+    params = {**PARAMS, "ReportBucketName": "central-security-reports", "ReportPrefix": "ordinance/"}
+    args = _build_parser().parse_args(task_command.argv(params, {"ReportBucket": "not-created"}))
+    assert args.output == "s3://central-security-reports/ordinance/"
+    assert args.owner_summaries == "s3://central-security-reports/ordinance/owners"
+    stmts = dict((c, st) for c, st in _statements(t["Resources"]["TaskRole"]) if st["Sid"] == "ReportKey")
+    assert stmts["CreateReportBucket"]["Resource"] == {"Fn::GetAtt": ["ReportKey", "Arn"]}
+    existing = stmts["!CreateReportBucket"]
+    assert existing["Resource"] == "*"
+    assert existing["Condition"]["StringEquals"] == {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}
+    assert existing["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}"},
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/*"}]

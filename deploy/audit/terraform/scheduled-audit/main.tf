@@ -21,10 +21,31 @@ locals {
   # Exec form, no shell. The run goes to s3://<bucket>/reports/<UTC>/ and latest/ advances only after a
   # complete upload, so each run is compared with the previous one. Exit code: 0 clean, 1 blocking
   # findings, 3 incomplete, 2 when an upload, the Security Hub import or the notification failed.
+  create_bucket     = var.report_bucket_name == ""
+  report_bucket     = local.create_bucket ? aws_s3_bucket.reports[0].id : var.report_bucket_name
+  report_bucket_arn = "arn:${local.partition}:s3:::${local.report_bucket}"
+  # The stack's own key by ARN; an existing bucket's key (unknown here) only through S3 and only for
+  # this bucket's objects, by the encryption context S3 sets.
+  report_key_statement = local.create_bucket ? {
+    Sid       = "ReportKey"
+    Effect    = "Allow"
+    Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+    Resource  = aws_kms_key.reports[0].arn
+    Condition = {}
+    } : {
+    Sid      = "ReportKey"
+    Effect   = "Allow"
+    Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    Resource = "*"
+    Condition = {
+      StringEquals = { "kms:ViaService" = "s3.${data.aws_region.current.name}.amazonaws.com" }
+      StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.report_bucket_arn, "${local.report_bucket_arn}/*"] }
+    }
+  }
   audit_command = concat(
     ["audit", "--regions", join(",", var.audit_regions), "--role-name", var.audit_role_name,
-      "--output", "s3://${aws_s3_bucket.reports.id}",
-    "--owner-summaries", "s3://${aws_s3_bucket.reports.id}/owners"],
+      "--output", "s3://${local.report_bucket}/${var.report_prefix}",
+    "--owner-summaries", "s3://${local.report_bucket}/${var.report_prefix}owners"],
     var.security_hub_import ? ["--export", "securityhub"] : [],
     var.notification_topic_arn != "" ? ["--notify", "sns:${var.notification_topic_arn}"] : [],
   )
@@ -45,6 +66,7 @@ locals {
 # --- report bucket --------------------------------------------------------------------------------
 
 resource "aws_kms_key" "reports" {
+  count = local.create_bucket ? 1 : 0
   description         = "ordinance audit reports"
   enable_key_rotation = true
   policy = jsonencode({
@@ -60,34 +82,39 @@ resource "aws_kms_key" "reports" {
 }
 
 resource "aws_kms_alias" "reports" {
+  count = local.create_bucket ? 1 : 0
   name          = "alias/${var.name}-reports"
-  target_key_id = aws_kms_key.reports.key_id
+  target_key_id = aws_kms_key.reports[0].key_id
 }
 
 resource "aws_s3_bucket" "reports" {
+  count = local.create_bucket ? 1 : 0
   bucket_prefix = "${var.name}-reports-"
 }
 
 resource "aws_s3_bucket_versioning" "reports" {
-  bucket = aws_s3_bucket.reports.id
+  count = local.create_bucket ? 1 : 0
+  bucket = aws_s3_bucket.reports[0].id
   versioning_configuration {
     status = "Enabled"
   }
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
-  bucket = aws_s3_bucket.reports.id
+  count = local.create_bucket ? 1 : 0
+  bucket = aws_s3_bucket.reports[0].id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.reports.arn
+      kms_master_key_id = aws_kms_key.reports[0].arn
     }
     bucket_key_enabled = true
   }
 }
 
 resource "aws_s3_bucket_public_access_block" "reports" {
-  bucket                  = aws_s3_bucket.reports.id
+  count = local.create_bucket ? 1 : 0
+  bucket                  = aws_s3_bucket.reports[0].id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -95,14 +122,16 @@ resource "aws_s3_bucket_public_access_block" "reports" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "reports" {
-  bucket = aws_s3_bucket.reports.id
+  count = local.create_bucket ? 1 : 0
+  bucket = aws_s3_bucket.reports[0].id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
 resource "aws_s3_bucket_policy" "reports" {
-  bucket = aws_s3_bucket.reports.id
+  count = local.create_bucket ? 1 : 0
+  bucket = aws_s3_bucket.reports[0].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -110,7 +139,7 @@ resource "aws_s3_bucket_policy" "reports" {
       Effect    = "Deny"
       Principal = "*"
       Action    = "s3:*"
-      Resource  = [aws_s3_bucket.reports.arn, "${aws_s3_bucket.reports.arn}/*"]
+      Resource  = [aws_s3_bucket.reports[0].arn, "${aws_s3_bucket.reports[0].arn}/*"]
       Condition = { Bool = { "aws:SecureTransport" = "false" } }
     }]
   })
@@ -208,20 +237,15 @@ resource "aws_iam_role_policy" "task" {
         Sid      = "ListReportBucket"
         Effect   = "Allow"
         Action   = "s3:ListBucket"
-        Resource = aws_s3_bucket.reports.arn
+        Resource = local.report_bucket_arn
       },
       {
         Sid      = "ReadWriteReports"
         Effect   = "Allow"
         Action   = ["s3:PutObject", "s3:GetObject"]
-        Resource = "${aws_s3_bucket.reports.arn}/*"
+        Resource = "${local.report_bucket_arn}/*"
       },
-      {
-        Sid      = "ReportKey"
-        Effect   = "Allow"
-        Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource = aws_kms_key.reports.arn
-      },
+      local.report_key_statement,
     ], local.security_hub_statements, local.notify_statements)
   })
 }

@@ -5,7 +5,7 @@ output "task_role_arn" {
 
 output "report_bucket" {
   description = "Reports land at s3://<bucket>/reports/<UTC timestamp>/report.{json,md,html}."
-  value       = aws_s3_bucket.reports.id
+  value       = local.report_bucket
 }
 
 output "cluster_arn" {

@@ -73,3 +73,19 @@ variable "notification_topic_arn" {
   type        = string
   default     = ""
 }
+
+variable "report_bucket_name" {
+  description = "An existing report bucket in this region (versioned, SSE-KMS, public access blocked: it is audited too; its key policy must let IAM grant use of the key). Empty: the module creates one."
+  type        = string
+  default     = ""
+}
+
+variable "report_prefix" {
+  description = "Key prefix for reports, latest/ and owners/: empty, or ending in a slash (e.g. \"ordinance/\")."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^([A-Za-z0-9!_.*()-]+/)*$", var.report_prefix))
+    error_message = "report_prefix is empty or ends in a slash, e.g. \"ordinance/\"."
+  }
+}
