@@ -230,6 +230,38 @@ def seed(endpoint_url: str | None = None, accounts: int = 40, regions: Sequence[
     return result
 
 
+Change = tuple[str, str, str, str]  # (account, region or "global", rule id, resource id)
+
+
+def remediate_and_regress(org: SeededOrg, region: str = REGIONS[0]) -> dict[str, set[Change]]:
+    """A day of a platform team: fix a bucket's versioning and delete a user's access key (2 fixes), and
+    add an unversioned bucket without KMS (2 new findings). Returns {"fixed": ..., "new": ...}.
+
+    Needs the demo's first account (prod, i=0: an unversioned "logs" bucket) and its third (staging, i=2:
+    deploy-bot with an access key), so at least 3 accounts."""
+    logs_owner = next(a for a in org.accounts.values() if a.name.endswith("-00"))
+    bot_owner = next(a for a in org.accounts.values() if a.name.endswith("-02"))
+    mgmt = boto3.Session(region_name=region)
+    sts = mgmt.client("sts")
+    logs_clients, bot_clients = _Clients(mgmt, sts, logs_owner.id), _Clients(mgmt, sts, bot_owner.id)
+    logs, new = f"ord-{logs_owner.id}-logs", f"ord-{logs_owner.id}-new"
+    s3 = logs_clients.client("s3", region)
+    s3.put_bucket_versioning(Bucket=logs, VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(Bucket=new, CreateBucketConfiguration={"LocationConstraint": region})
+    iam = bot_clients.client("iam", "us-east-1")
+    [key] = iam.list_access_keys(UserName="deploy-bot")["AccessKeyMetadata"]
+    iam.delete_access_key(UserName="deploy-bot", AccessKeyId=key["AccessKeyId"])
+    logs_owner.violations.discard((region, "s3-bucket-versioning", logs))
+    logs_owner.violations |= {(region, "s3-bucket-versioning", new), (region, "s3-bucket-encryption-kms", new)}
+    bot_owner.violations.discard(("global", "sso-only-access", key["AccessKeyId"]))
+    return {
+        "fixed": {(logs_owner.id, region, "s3-bucket-versioning", logs),
+                  (bot_owner.id, "global", "sso-only-access", key["AccessKeyId"])},
+        "new": {(logs_owner.id, region, "s3-bucket-versioning", new),
+                (logs_owner.id, region, "s3-bucket-encryption-kms", new)},
+    }
+
+
 def expected_findings(org: SeededOrg, catalog: Catalog) -> dict[str, set[Violation]]:
     """Planted violations of the rules each account's target enables (strictest view without a target)."""
     out: dict[str, set[Violation]] = {}

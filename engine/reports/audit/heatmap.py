@@ -73,7 +73,7 @@ def render(view: AuditView) -> str:
                   f'{rv.severity[0].upper()}</span></th>' for rv in rules)
     rows: list[str] = []
     for ou, members in groupby(view.accounts, key=lambda a: a.account.ou_path):
-        rows.append(f'<tbody><tr class="ou"><th colspan="{len(rules) + 2}">OU {_e(ou)}</th></tr>')
+        rows.append(f'<tbody><tr class="ou"><th colspan="{len(rules) + 2}">OU {_e(ou or "(root)")}</th></tr>')
         for a in members:
             cells = "".join(_cell(a, rv) for rv in rules)
             total = ('<td class="tot muted">n/a</td>' if not a.assessed
