@@ -1,13 +1,15 @@
 """Mutational fuzzing of every parser: no traceback may escape, every rejection is a SourceError.
 
     python bench/fuzz.py --minutes 30 [--seed 1] [--target cfn-yaml|cfn-json|tfplan]
+    python bench/fuzz.py --inputs 5000 --seed 7      # a fixed count per target: the same inputs anywhere
 
 Seeds are the source fixtures, a generated plan and template, and the shared corpus. Each input is
 a seed mutated a few times (byte flips, cuts, duplications, splices, YAML/JSON tokens that stress
 parsers: anchors and aliases, tags, brackets, BOMs, NULs, huge numbers), then run through format
 detection, the source's `load` and the evaluator, exactly as `ordinance lint` does. Anything but a
 SourceError is a crash: it is reported once per (exception type, raising line) and the input saved
-under bench/out/fuzz-crashes/. tests/hostile/test_fuzz.py runs the same loop for a bounded time.
+under bench/out/fuzz-crashes/. tests/hostile/test_fuzz.py runs the same loop for a fixed number of
+inputs per target with a fixed seed, so every machine tries the same inputs.
 """
 
 from __future__ import annotations
@@ -102,7 +104,13 @@ def run_one(data: bytes, rules: list, catalog: object) -> str:  # type: ignore[t
     return "ok"
 
 
-def fuzz(seconds: float, seed: int = 1, targets: tuple[str, ...] = TARGETS, save: bool = True) -> Stats:
+def fuzz(*, seconds: float | None = None, inputs_per_target: int | None = None, seed: int = 1,
+         targets: tuple[str, ...] = TARGETS, save: bool = True) -> Stats:
+    """Fuzz each target in turn, bounded by exactly one of: `seconds` in all (split evenly between
+    the targets; how many inputs that is depends on the machine) or `inputs_per_target` (the same
+    inputs for a given seed on every machine)."""
+    if (seconds is None) == (inputs_per_target is None):
+        raise ValueError("give exactly one of seconds and inputs_per_target")
     catalog = load_catalog(ROOT)
     rules = catalog.active()
     stats = Stats()
@@ -110,12 +118,14 @@ def fuzz(seconds: float, seed: int = 1, targets: tuple[str, ...] = TARGETS, save
     pools = {t: seeds(t) for t in targets}
     # Loaded once up front so import time is not charged to the first target.
     assert cloudformation.load and terraform_plan.load
-    deadline = time.monotonic() + seconds
-    per_target = seconds / len(targets)
+    deadline = time.monotonic() + (seconds or 0.0)
     for i, target in enumerate(targets):
-        stop = min(deadline, time.monotonic() + per_target) if i < len(targets) - 1 else deadline
+        stop = deadline
+        if seconds is not None and i < len(targets) - 1:
+            stop = min(deadline, time.monotonic() + seconds / len(targets))
         pool = pools[target]
-        while time.monotonic() < stop:
+        while (stats.inputs[target] < inputs_per_target if inputs_per_target is not None
+               else time.monotonic() < stop):
             data = mutate(rng, rng.choice(pool), pool)
             stats.inputs[target] += 1
             try:
@@ -145,11 +155,17 @@ def _record(stats: Stats, target: str, data: bytes, save: bool) -> None:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--minutes", type=float, default=5.0)
+    bound = p.add_mutually_exclusive_group()
+    bound.add_argument("--minutes", type=float, default=5.0, help="time for all targets (default 5)")
+    bound.add_argument("--inputs", type=int, help="inputs per target instead of a time bound")
     p.add_argument("--seed", type=int, default=int(time.time()))
     p.add_argument("--target", choices=TARGETS, action="append")
     args = p.parse_args()
-    stats = fuzz(args.minutes * 60, args.seed, tuple(args.target or TARGETS))
+    targets = tuple(args.target or TARGETS)
+    if args.inputs is not None:
+        stats = fuzz(inputs_per_target=args.inputs, seed=args.seed, targets=targets)
+    else:
+        stats = fuzz(seconds=args.minutes * 60, seed=args.seed, targets=targets)
     total = sum(stats.inputs.values())
     print(f"seed {args.seed}: {total:,} inputs "
           + ", ".join(f"{t} {n:,} ({stats.rejected[t]:,} rejected)" for t, n in stats.inputs.items()))

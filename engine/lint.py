@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING
 from engine.catalog.model import ActiveRule, Catalog, Exemption
 from engine.errors import NotThisFormatError, OrdinanceError, SourceError
 from engine.evaluate import account_facts, evaluate
+from engine.gcpause import paused_gc
 from engine.resources.model import Finding, Location, Resource, Verdict
 from engine.sources import detect, source_module
 
@@ -89,19 +88,6 @@ def _alternative_findings(rules: Sequence[ActiveRule], resource: Resource, main:
     return out
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic GC while findings are built: tens of thousands of acyclic objects would
-    trigger collections that rescan every resource of a large plan and free nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def is_changing(resource: Resource) -> bool:
     """Judged under changed_only: a planned create/update/replace, or a resource whose action no source
     knows (a CloudFormation template is all change; None must never hide a resource)."""
@@ -124,6 +110,7 @@ def lint_resources(rules: Sequence[ActiveRule], resources: Sequence[Resource], c
         resources = [r for r in resources if is_changing(r)]
     kwargs = {"exemptions": catalog.exemptions, "today": today, "target": target, "facts": facts,
               "account": account, "ou": ou}
+    # Tens of thousands of acyclic findings would trigger collections that rescan every resource.
     with paused_gc():
         findings = evaluate(rules, resources, **kwargs)  # type: ignore[arg-type]
     if any(r.meta.get("alternatives") for r in resources):

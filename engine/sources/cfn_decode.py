@@ -12,7 +12,6 @@ Parser types never leave this module.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import SourceError
+from engine.gcpause import paused_gc
 
 try:
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -366,14 +366,10 @@ def decode(text: str, file: str) -> Decoded:
     stripped = text.lstrip("\ufeff \t\r\n")
     # Parsing allocates hundreds of thousands of acyclic objects; the cyclic collector would scan
     # them repeatedly (doubling the time on a large template) and free nothing.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        if stripped.startswith("{"):
-            return decode_json(text.lstrip("\ufeff"))
-        return decode_yaml(text.lstrip("\ufeff"))
+        with paused_gc():
+            if stripped.startswith("{"):
+                return decode_json(text.lstrip("\ufeff"))
+            return decode_yaml(text.lstrip("\ufeff"))
     except _DecodeError as exc:
         raise SourceError(exc.message, file, exc.line) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()

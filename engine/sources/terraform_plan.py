@@ -8,14 +8,13 @@ configuration sets it: then AWS's default (from kinds.py) applies. Satellites su
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from engine.errors import SourceError
+from engine.gcpause import paused_gc
 from engine.resources.kinds import KINDS, kind_for_terraform, service_for_terraform
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, _tf_json, decode_text
@@ -40,21 +39,9 @@ _PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "
 
 
 def load(path: Path, data: bytes) -> SourceResult:
-    with _no_gc():
+    # A 100 MB plan is millions of fresh dicts and lists and no cycles: GC passes would double the time.
+    with paused_gc():
         return _load(str(path), data)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic GC: a 100 MB plan is millions of fresh dicts and lists, and each GC pass
-    rescans them all, which doubles the time to parse. The tree has no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(file: str, data: bytes) -> SourceResult:
