@@ -5,11 +5,16 @@ so the cost grows with resource types and result pages, not with accounts x regi
 go through the Config-item source (`engine.sources.config_item.load_item`), the same normalizer the
 Config rule Lambda uses, then the same evaluator.
 
+Fail closed on what the aggregator does not cover: before the queries, the aggregator's source status
+is read, and every audited (account, region) without a SUCCEEDED source (the account's own, or the
+organization's for that region) is NotAssessed with the reason (FAILED or OUTDATED and its error, or
+"collects nothing from <region>"), and its items are not judged. A failed query makes every audited
+account NotAssessed (region None): a resource type is missing.
+
 What it cannot see, stated rather than guessed:
 - facts Config does not record as items: IAM access keys and login profiles, EBS encryption by default;
-- whether an account/region records at all: an account without items looks empty. Pair it with the
-  aggregator's source status (or a crawl) before calling an account clean.
-A failed query makes every audited account NotAssessed (region None): a resource type is missing.
+- whether a member account runs a configuration recorder in a region the aggregator covers: such an
+  account/region looks empty. Pair the aggregator with a crawl before calling an account clean.
 """
 
 from __future__ import annotations
@@ -59,6 +64,41 @@ def select_items(config: Any, aggregator: str, resource_type: str) -> Iterator[d
         kwargs["NextToken"] = token
 
 
+def source_status(config: Any, aggregator: str) -> list[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"ConfigurationAggregatorName": aggregator}
+    out: list[dict[str, Any]] = []
+    while True:
+        page = config.describe_configuration_aggregator_sources_status(**kwargs)
+        out.extend(page.get("AggregatedSourceStatusList") or ())
+        token = page.get("NextToken")
+        if not token:
+            return out
+        kwargs["NextToken"] = token
+
+
+def coverage_gaps(statuses: Sequence[Mapping[str, Any]], accounts: Sequence[Account],
+                  regions: Sequence[str]) -> list[NotAssessed]:
+    """(account, region) pairs no SUCCEEDED source covers, each with the reason."""
+    ok: set[tuple[str, str]] = set()
+    bad: dict[tuple[str, str], str] = {}
+    for st in statuses:
+        scope = "ORGANIZATION" if st.get("SourceType") == "ORGANIZATION" else str(st.get("SourceId"))
+        key = (scope, str(st.get("AwsRegion")))
+        if st.get("LastUpdateStatus") == "SUCCEEDED":
+            ok.add(key)
+        else:
+            error = ": ".join(str(x) for x in (st.get("LastErrorCode"), st.get("LastErrorMessage")) if x)
+            bad[key] = f"aggregator source {st.get('LastUpdateStatus')}" + (f" ({error})" if error else "")
+    gaps = []
+    for a in accounts:
+        for r in regions:
+            if (a.id, r) in ok or ("ORGANIZATION", r) in ok:
+                continue
+            reason = bad.get((a.id, r)) or bad.get(("ORGANIZATION", r)) or f"the aggregator collects nothing from {r}"
+            gaps.append(NotAssessed(a.id, r, reason))
+    return gaps
+
+
 def collect_aggregator(config: Any, aggregator: str, accounts: Sequence[Account], regions: Sequence[str], *,
                        load_item: LoadItem | None = None,
                        resource_types: Sequence[str] = RESOURCE_TYPES) -> Iterator[Unit | NotAssessed]:
@@ -68,6 +108,15 @@ def collect_aggregator(config: Any, aggregator: str, accounts: Sequence[Account]
     not-recorded items are skipped, as AWS's own rule samples do.
     """
     load = load_item or _default_loader()
+    try:
+        gaps = coverage_gaps(source_status(config, aggregator), accounts, regions)
+    except Exception as exc:  # fail closed: without the status nothing says what the aggregator covers
+        reason = f"aggregator source status failed: {describe_error(exc)}"
+        for a in accounts:
+            yield NotAssessed(a.id, None, reason)
+        return
+    yield from gaps
+    dark = {(g.account, g.region) for g in gaps}
     by_id = {a.id: a for a in accounts}
     wanted_regions = {*regions, GLOBAL_REGION}
     units: dict[tuple[str, str], Unit] = {
@@ -91,4 +140,4 @@ def collect_aggregator(config: Any, aggregator: str, accounts: Sequence[Account]
             # S3 buckets are regional in Config; judge them in their region's unit.
             unit = units.setdefault((account.id, region), Unit(account, region))
             unit.resources.extend(load(item))
-    yield from units.values()
+    yield from (u for key, u in units.items() if key not in dark)

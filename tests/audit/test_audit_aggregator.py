@@ -64,6 +64,14 @@ def _stubbed() -> tuple[Any, Stubber]:
     return client, Stubber(client)
 
 
+def _status(stub: Stubber, *sources: dict[str, Any]) -> None:
+    """The aggregator's source status; default: the organization, synced, in us-east-1."""
+    listed = list(sources) or [{"SourceId": "o-abc123defg", "SourceType": "ORGANIZATION", "AwsRegion": "us-east-1",
+                                "LastUpdateStatus": "SUCCEEDED"}]
+    stub.add_response("describe_configuration_aggregator_sources_status", {"AggregatedSourceStatusList": listed},
+                      {"ConfigurationAggregatorName": "org"})
+
+
 def _expect(stub: Stubber, resource_type: str, results: list[str], token: str | None = None,
             next_token: str | None = None) -> None:
     params: dict[str, Any] = {"Expression": query_for(resource_type), "ConfigurationAggregatorName": "org",
@@ -79,6 +87,7 @@ def _expect(stub: Stubber, resource_type: str, results: list[str], token: str | 
 @pytest.mark.skipif(not CI_DIR.is_dir(), reason="corpus of configuration items not present")
 def test_one_query_per_type_across_pages_into_units(account: Account, catalog: Any) -> None:
     client, stub = _stubbed()
+    _status(stub)
     unencrypted = _item("AWS_EC2_Volume.json", resourceId="vol-plain",
                         configuration={**json.loads(_item("AWS_EC2_Volume.json"))["configuration"],
                                        "encrypted": False})
@@ -106,6 +115,7 @@ def test_one_query_per_type_across_pages_into_units(account: Account, catalog: A
 
 def test_a_failed_query_leaves_every_account_not_assessed(account: Account) -> None:
     client, stub = _stubbed()
+    _status(stub)
     _expect(stub, TYPES[0], [])
     stub.add_client_error("select_aggregate_resource_config", "NoSuchConfigurationAggregatorException",
                           "The configuration aggregator does not exist")
@@ -115,3 +125,43 @@ def test_a_failed_query_leaves_every_account_not_assessed(account: Account) -> N
     assert out == [NotAssessed(ACCT, None, "aggregator query for AWS::S3::Bucket failed: "
                                "NoSuchConfigurationAggregatorException on SelectAggregateResourceConfig: "
                                "The configuration aggregator does not exist")]
+
+
+OTHER = Account("111122223333", "payments-prod", "Workloads/Prod", "prod")
+
+
+def test_regions_and_accounts_the_aggregator_does_not_cover_are_not_assessed(account: Account) -> None:
+    """An uncovered region, a failed account source and an outdated one: never judged, never clean."""
+    client, stub = _stubbed()
+    _status(stub,
+            {"SourceId": "o-abc123defg", "SourceType": "ORGANIZATION", "AwsRegion": "us-east-1",
+             "LastUpdateStatus": "SUCCEEDED"},
+            {"SourceId": OTHER.id, "SourceType": "ACCOUNT", "AwsRegion": "eu-west-1", "LastUpdateStatus": "FAILED",
+             "LastErrorCode": "AccessDeniedException", "LastErrorMessage": "not authorized"},
+            {"SourceId": ACCT, "SourceType": "ACCOUNT", "AwsRegion": "eu-central-1",
+             "LastUpdateStatus": "OUTDATED"})
+    for t in TYPES:
+        _expect(stub, t, [])
+    with stub:
+        out = list(collect_aggregator(client, "org", [account, OTHER], ["us-east-1", "eu-west-1", "eu-central-1"],
+                                      load_item=stand_in_load_item, resource_types=TYPES))
+    gaps = sorted((n.account, n.region or "", n.reason) for n in out if isinstance(n, NotAssessed))
+    assert gaps == [
+        (OTHER.id, "eu-central-1", "the aggregator collects nothing from eu-central-1"),
+        (OTHER.id, "eu-west-1", "aggregator source FAILED (AccessDeniedException: not authorized)"),
+        (ACCT, "eu-central-1", "aggregator source OUTDATED"),
+        (ACCT, "eu-west-1", "the aggregator collects nothing from eu-west-1"),
+    ]
+    units = sorted((u.account.id, u.region) for u in out if isinstance(u, Unit))
+    assert units == sorted((a, r) for a in (ACCT, OTHER.id) for r in ("global", "us-east-1"))
+
+
+def test_a_failed_source_status_leaves_every_account_not_assessed(account: Account) -> None:
+    client, stub = _stubbed()
+    stub.add_client_error("describe_configuration_aggregator_sources_status", "AccessDeniedException", "denied")
+    with stub:
+        out = list(collect_aggregator(client, "org", [account, OTHER], ["us-east-1"], load_item=stand_in_load_item,
+                                      resource_types=TYPES))
+    assert out == [NotAssessed(a, None, "aggregator source status failed: AccessDeniedException on "
+                                        "DescribeConfigurationAggregatorSourcesStatus: denied")
+                   for a in (ACCT, OTHER.id)]
