@@ -59,6 +59,14 @@ def test_message_has_counts_never_resources() -> None:
     _assert_counts_only(json.dumps(msg))
 
 
+def test_an_s3_report_comes_with_its_console_link() -> None:
+    _, second = docs()
+    msg = message(second, "s3://audit-reports/org/reports/2026-11-23T04-49-01Z/report.html")
+    assert msg["console"] == ("https://console.aws.amazon.com/s3/object/audit-reports?prefix="
+                              "org%2Freports%2F2026-11-23T04-49-01Z%2Freport.html")
+    assert "console" not in message(second, "reports/2026-11-23T04-49-01Z/report.html")
+
+
 def test_targets_are_checked() -> None:
     check_target("sns:arn:aws:sns:eu-west-1:123456789012:audit")
     check_target("https://hooks.example/x")

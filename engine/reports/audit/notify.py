@@ -29,7 +29,15 @@ def message(doc: Mapping[str, Any], location: str) -> dict[str, Any]:
         "not_assessed": len(doc.get("not_assessed", [])),
         "fail_by_rule": dict(sorted(fails.items())),
         "report": location,
+        **({"console": console_url(location)} if location.startswith("s3://") else {}),
     }
+
+
+def console_url(location: str) -> str:
+    """s3://bucket/key -> the S3 console page of that object (an SNS e-mail cannot open an s3:// URL)."""
+    bucket, _, key = location[len("s3://"):].partition("/")
+    return ("https://console.aws.amazon.com/s3/object/" + urllib.parse.quote(bucket) + "?prefix="
+            + urllib.parse.quote(key, safe=""))
 
 
 def check_target(target: str) -> None:
