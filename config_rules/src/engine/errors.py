@@ -41,6 +41,12 @@ class SourceError(OrdinanceError):
         super().__init__(f"{where}: {message}")
 
 
+class NotThisFormatError(SourceError):
+    """Well-formed input that the content sniff took for a format it turns out not to be (e.g. a
+    CloudFormation macro event that mentions Resources). Skipped and noted when found by walking a
+    directory; an error when the file was named explicitly."""
+
+
 class CompileError(OrdinanceError):
     """A rule cannot be compiled into a target (SCP, Config rule) as configured."""
 
