@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from engine import __version__
 from engine.gate import Gate
 from engine.lint import LintReport
+from engine.reports.json_text import dumps
 from engine.resources.model import Finding, Verdict
 
 
@@ -59,4 +59,4 @@ def document(report: LintReport, gate: Gate, include_passing: bool) -> dict[str,
 
 
 def render(report: LintReport, gate: Gate, include_passing: bool) -> str:
-    return json.dumps(document(report, gate, include_passing), indent=2, sort_keys=True) + "\n"
+    return dumps(document(report, gate, include_passing)) + "\n"
