@@ -141,3 +141,20 @@ def test_memo_never_merges_values_a_rule_can_tell_apart(catalog) -> None:  # typ
     assert [by[f"sg{i}", "sg-no-public-ssh"].status.value for i in range(8)] == [
         "fail", "fail", "pass", "pass", "unknown", "fail", "fail", "error"]
     assert by["i3", "no-burstable-instances"].status is Verdict.ERROR
+
+
+def test_sort_findings_is_the_order_of_finding_sort_key() -> None:
+    import random
+
+    from engine.lint import finding_sort_key, sort_findings
+    from engine.resources.model import Finding
+
+    rng = random.Random(7)
+    findings = []
+    for i in range(300):
+        loc = Location(rng.choice(["a.yaml", "b.json", None]), rng.choice([None, 0, 3, 12]))
+        res = Resource("s3.bucket", rng.choice(["x", "y", "z[0]"]), "aws_s3_bucket", {}, "s3", loc)
+        findings.append(Finding(rng.choice(["r1", "r2"]), Verdict.PASS, "low", "error", res, f"m{i}"))
+    expected = sorted(findings, key=finding_sort_key)
+    sort_findings(findings)
+    assert [f.message for f in findings] == [f.message for f in expected]

@@ -78,12 +78,12 @@ def _value(v: Any, newline: str, out: list[str]) -> None:
         inner = newline + _INDENT
         out.append("{")
         sep = inner
-        for k, item in sorted(v.items()):
+        for k in sorted(v):  # keys only: no (key, value) tuple per member for the cyclic GC to track
             out.append(sep)
             sep = "," + inner
             out.append(encode_basestring_ascii(k))
             out.append(": ")
-            _value(item, inner, out)
+            _value(v[k], inner, out)
         out.append(newline)
         out.append("}")
     else:
