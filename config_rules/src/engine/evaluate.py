@@ -135,11 +135,17 @@ def _freeze(v: Any, depth: int = 0) -> Any:
     raise _NotKeyable
 
 
-def _memo_key(paths: tuple[str, ...], attrs: Mapping[str, Any]) -> tuple[Any, ...] | None:
+def _memo_key(paths: tuple[str, ...], attrs: dict[str, Any]) -> tuple[Any, ...] | None:
+    key: list[Any] = []
     try:
-        return tuple(_freeze(lookup(attrs, p)) for p in paths)
+        for p in paths:
+            # A plain name is most paths: the first step of `lookup`, without splitting the path.
+            v = attrs.get(p, _ABSENT) if "." not in p else lookup(attrs, p)
+            cls = v.__class__
+            key.append((cls, v) if cls in _KEYABLE else _freeze(v))
     except _NotKeyable:
         return None
+    return tuple(key)
 
 
 def evaluate(
@@ -162,7 +168,7 @@ def evaluate(
     today = today or dt.date.today()
     facts = dict(account_facts(resources) if facts is None else facts)
     live_exemptions = [e for e in exemptions if not e.expired(today)]
-    by_kind: dict[str, list[tuple[int, ActiveRule, tuple[str, ...] | None]]] = {}
+    by_kind: dict[str, list[tuple[int, ActiveRule, tuple[str, ...] | None, str, str, str]]] = {}
     memo_paths = [_memo_paths(r) for r in rules]
     # (rule index, kind, the values the rule reads) -> (status, message, path). A large plan repeats
     # the same few attribute values thousands of times; judging is a pure function of them.
@@ -172,15 +178,17 @@ def evaluate(
         applicable = by_kind.get(resource.kind)
         if applicable is None:
             applicable = by_kind[resource.kind] = [
-                (i, r, memo_paths[i]) for i, r in enumerate(rules) if r.rule.applies(resource.kind)]
+                (i, r, memo_paths[i], r.rule.id, r.severity, r.level)
+                for i, r in enumerate(rules) if r.rule.applies(resource.kind)]
         if not applicable:
             continue
         attrs = {**resource.attrs, "service": resource.service, "kind": resource.kind}
         waivers: Mapping[str, str] = resource.meta.get("waivers") or {}
-        for index, rule, paths in applicable:
+        kind = resource.kind
+        for index, rule, paths, rule_id, severity, level in applicable:
             reason = None
             values = None if paths is None else _memo_key(paths, attrs)
-            key = None if values is None else (index, resource.kind, values)
+            key = None if values is None else (index, kind, values)
             known = None if key is None else memo.get(key)
             if known is not None:
                 status, message, path = known
@@ -198,15 +206,12 @@ def evaluate(
             if status in (Verdict.FAIL, Verdict.UNKNOWN):
                 acct = resource.location.account or account
                 for ex in live_exemptions:
-                    if ex.matches(rule.rule.id, resource.id, target=target, account=acct, ou=ou):
+                    if ex.matches(rule_id, resource.id, target=target, account=acct, ou=ou):
                         status = Verdict.WAIVED
                         reason = f"exemption ({ex.owner}, until {ex.expires.isoformat()}): {ex.reason}"
                         break
-                if status is not Verdict.WAIVED and rule.rule.id in waivers and rule.rule.inline_waivers:
+                if status is not Verdict.WAIVED and rule_id in waivers and rule.rule.inline_waivers:
                     status = Verdict.WAIVED
-                    reason = f"inline waiver: {waivers[rule.rule.id]}"
-            findings.append(Finding(
-                rule_id=rule.rule.id, status=status, severity=rule.severity, level=rule.level,
-                resource=resource, message=message, path=path, reason=reason,
-            ))
+                    reason = f"inline waiver: {waivers[rule_id]}"
+            findings.append(Finding(rule_id, status, severity, level, resource, message, path, reason))
     return findings
