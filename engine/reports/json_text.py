@@ -65,7 +65,10 @@ def _value(v: Any, newline: str, out: list[str]) -> None:
         for item in v:
             out.append(sep)
             sep = "," + inner
-            _value(item, inner, out)
+            if item.__class__ is str:  # the common case, without a call
+                out.append(encode_basestring_ascii(item))
+            else:
+                _value(item, inner, out)
         out.append(newline)
         out.append("]")
     elif v.__class__ is dict:
@@ -83,7 +86,11 @@ def _value(v: Any, newline: str, out: list[str]) -> None:
             sep = "," + inner
             out.append(encode_basestring_ascii(k))
             out.append(": ")
-            _value(v[k], inner, out)
+            item = v[k]
+            if item.__class__ is str:  # the common case, without a call
+                out.append(encode_basestring_ascii(item))
+            else:
+                _value(item, inner, out)
         out.append(newline)
         out.append("}")
     else:
