@@ -115,3 +115,46 @@ def test_fingerprint_ignores_the_line() -> None:
     fb = Finding("r", Verdict.FAIL, "high", "error", b, "m")
     assert fa.fingerprint == fb.fingerprint
 
+
+
+def test_memo_never_merges_values_a_rule_can_tell_apart(catalog) -> None:  # type: ignore[no-untyped-def]
+    """Verdicts are memoized on the values a rule reads: equal values of other types (True and 1,
+    "1" and 1), a float, a list order or a mapping order must still be judged on their own."""
+    rules = rules_named(catalog, "s3-bucket-versioning", "sg-no-public-ssh", "no-burstable-instances")
+    ssh = {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "0.0.0.0/0", "peer": "cidr"}
+    closed = {**ssh, "cidr": "10.0.0.0/8"}
+    resources = [bucket("t", True), bucket("one", 1), bucket("s", "Enabled"), bucket("s2", "Enabled"),
+                 bucket("f", 1.0), bucket("l", ["Enabled"]), bucket("l2", ["Enabled"])]
+    for i, ingress in enumerate(([ssh, closed], [closed, ssh], [closed], [closed], UNKNOWN, [dict(reversed(
+            ssh.items()))], [{**ssh, "from_port": 1}], [{**ssh, "from_port": True}])):
+        resources.append(Resource("ec2.security_group", f"sg{i}", "aws_security_group",
+                                  {"ingress": ingress, "egress": []}, "ec2", Location("plan.json")))
+    for i, itype in enumerate(("t3.micro", "m7g.large", "t3.micro", 3, None)):
+        resources.append(Resource("ec2.instance", f"i{i}", "aws_instance",
+                                  {"instance_type": itype, "volumes": []}, "ec2", Location("plan.json")))
+    together = evaluate(rules, resources, today=TODAY)
+    one_by_one = [f for r in resources for f in evaluate(rules, [r], today=TODAY)]
+    shape = [(f.resource.id, f.rule_id, f.status, f.message, f.path, f.reason) for f in together]
+    assert shape == [(f.resource.id, f.rule_id, f.status, f.message, f.path, f.reason) for f in one_by_one]
+    by = {(f.resource.id, f.rule_id): f for f in together}
+    assert by["t", "s3-bucket-versioning"].status is Verdict.ERROR  # bool against a string
+    assert [by[f"sg{i}", "sg-no-public-ssh"].status.value for i in range(8)] == [
+        "fail", "fail", "pass", "pass", "unknown", "fail", "fail", "error"]
+    assert by["i3", "no-burstable-instances"].status is Verdict.ERROR
+
+
+def test_sort_findings_is_the_order_of_finding_sort_key() -> None:
+    import random
+
+    from engine.lint import finding_sort_key, sort_findings
+    from engine.resources.model import Finding
+
+    rng = random.Random(7)
+    findings = []
+    for i in range(300):
+        loc = Location(rng.choice(["a.yaml", "b.json", None]), rng.choice([None, 0, 3, 12]))
+        res = Resource("s3.bucket", rng.choice(["x", "y", "z[0]"]), "aws_s3_bucket", {}, "s3", loc)
+        findings.append(Finding(rng.choice(["r1", "r2"]), Verdict.PASS, "low", "error", res, f"m{i}"))
+    expected = sorted(findings, key=finding_sort_key)
+    sort_findings(findings)
+    assert [f.message for f in findings] == [f.message for f in expected]

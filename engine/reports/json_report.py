@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from engine import __version__
 from engine.gate import Gate
 from engine.lint import LintReport
+from engine.reports.json_text import dumps
 from engine.resources.model import Finding, Verdict
 
 
-def finding_json(f: Finding, gate: Gate) -> dict[str, Any]:
+def finding_json(f: Finding, gate: Gate, blocking: bool | None = None) -> dict[str, Any]:
+    """`blocking`: gate.blocks(f), when the caller has it already."""
     out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "status": f.status.value,
         "severity": f.severity,
         "level": f.level,
-        "blocking": gate.blocks(f),
+        "blocking": gate.blocks(f) if blocking is None else blocking,
         "resource": {"kind": f.resource.kind, "type": f.resource.native_type, "id": f.resource.id},
         "location": f.resource.location.to_json(),
         "message": f.message,
@@ -34,8 +36,26 @@ def finding_json(f: Finding, gate: Gate) -> dict[str, Any]:
     return out
 
 
+def _blocks(gate: Gate) -> Callable[[Finding], bool]:
+    """gate.blocks, asked once per (verdict, level, severity): without a baseline nothing else counts,
+    and a large plan has tens of thousands of findings but a handful of those triples."""
+    if gate.baseline:
+        return gate.blocks
+    memo: dict[tuple[Verdict, str, str], bool] = {}
+
+    def blocks(f: Finding) -> bool:
+        key = (f.status, f.level, f.severity)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = gate.blocks(f)
+        return found
+
+    return blocks
+
+
 def document(report: LintReport, gate: Gate, include_passing: bool) -> dict[str, Any]:
-    counts = Counter(f.status.value for f in report.findings)
+    counts = Counter(f.status for f in report.findings)
+    blocks = _blocks(gate)
     shown = [f for f in report.findings if gate.shown(f, include_passing)]
     return {
         "version": 1,
@@ -46,17 +66,17 @@ def document(report: LintReport, gate: Gate, include_passing: bool) -> dict[str,
             "files_skipped": report.files_skipped,
             "resources": report.resources,
             "rules": sorted(r.rule.id for r in report.rules),
-            "by_status": {v.value: counts.get(v.value, 0) for v in Verdict},
-            "blocking": sum(1 for f in report.findings if gate.blocks(f)),
+            "by_status": {v.value: counts.get(v, 0) for v in Verdict},
+            "blocking": sum(1 for f in report.findings if blocks(f)),
             "errors": [{"file": e.file, "message": e.message} for e in report.errors],
             "expired_exemptions": [e.to_json() for e in report.expired_exemptions],
             "notes": report.notes,
             **({"changed_only": {"unchanged": report.unchanged}} if report.changed_only else {}),
             **({"baseline": report.baseline.to_json()} if report.baseline is not None else {}),
         },
-        "findings": [finding_json(f, gate) for f in shown],
+        "findings": [finding_json(f, gate, blocks(f)) for f in shown],
     }
 
 
 def render(report: LintReport, gate: Gate, include_passing: bool) -> str:
-    return json.dumps(document(report, gate, include_passing), indent=2, sort_keys=True) + "\n"
+    return dumps(document(report, gate, include_passing)) + "\n"
