@@ -281,3 +281,22 @@ def test_an_existing_report_bucket_and_prefix() -> None:
     assert existing["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"] == [
         {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}"},
         {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/*"}]
+
+
+def test_a_failed_night_alerts_the_notification_topic() -> None:
+    """Exit 2 (error), 3 (incomplete), crashes and tasks that never start reach the topic; 0 and 1 do not
+    (moto cannot match this pattern, so its shape is what is checked)."""
+    rule = _template(SCHEDULED)["Resources"]["TaskFailedAlert"]
+    assert rule["Condition"] == "HasNotificationTopic"
+    assert rule["Properties"]["EventPattern"] == {
+        "source": ["aws.ecs"], "detail-type": ["ECS Task State Change"],
+        "detail": {"clusterArn": [{"Fn::GetAtt": ["Cluster", "Arn"]}], "lastStatus": ["STOPPED"],
+                   "$or": [{"containers": {"exitCode": [{"anything-but": [0, 1]}]}},
+                           {"stopCode": ["TaskFailedToStart"]}]}}
+    [target] = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": "NotificationTopicArn"}
+    template = target["InputTransformer"]["InputTemplate"]
+    assert template.startswith('"') and template.endswith('"') and "<exitCode>" in template
+    main_tf = (TF_DIRS[0] / "main.tf").read_text(encoding="utf-8")
+    assert '{ containers = { exitCode = [{ "anything-but" = [0, 1] }] } }' in main_tf
+    assert '{ stopCode = ["TaskFailedToStart"] }' in main_tf

@@ -326,6 +326,42 @@ resource "aws_iam_role_policy" "scheduler" {
   })
 }
 
+# The audit's own notification needs a run that got as far as its report; this catches the rest: an
+# error (2), an incomplete audit (3), a crash (e.g. 137 out of memory) and a task that never started.
+# Exit 1 (blocking findings) is a normal night and is in the summary already.
+resource "aws_cloudwatch_event_rule" "task_failed" {
+  count       = var.notification_topic_arn != "" ? 1 : 0
+  name_prefix = "${var.name}-failed-"
+  description = "ordinance audit task stopped with an error, an incomplete audit, or failed to start"
+  event_pattern = jsonencode({
+    source        = ["aws.ecs"]
+    "detail-type" = ["ECS Task State Change"]
+    detail = {
+      clusterArn = [aws_ecs_cluster.audit.arn]
+      lastStatus = ["STOPPED"]
+      "$or" = [
+        { containers = { exitCode = [{ "anything-but" = [0, 1] }] } },
+        { stopCode = ["TaskFailedToStart"] },
+      ]
+    }
+  })
+}
+
+resource "aws_cloudwatch_event_target" "task_failed" {
+  count = var.notification_topic_arn != "" ? 1 : 0
+  rule  = aws_cloudwatch_event_rule.task_failed[0].name
+  arn   = var.notification_topic_arn
+  input_transformer {
+    input_paths = {
+      exitCode = "$.detail.containers[0].exitCode"
+      stopCode = "$.detail.stopCode"
+      reason   = "$.detail.stoppedReason"
+      task     = "$.detail.taskArn"
+    }
+    input_template = "\"ordinance audit task stopped: exit code <exitCode> (2 error, 3 incomplete audit), <stopCode>: <reason>. Task <task>; its log is in the module's log group.\""
+  }
+}
+
 resource "aws_scheduler_schedule" "audit" {
   name                         = var.name
   description                  = "Nightly ordinance audit of the organization"

@@ -69,7 +69,7 @@ variable "security_hub_import" {
 }
 
 variable "notification_topic_arn" {
-  description = "Optional SNS topic that receives the summary counts and the report location after each run."
+  description = "Optional SNS topic that receives the summary counts and the report location after each run, and an alert when the task fails (exit 2 or 3, a crash, or a failure to start). Its topic policy must allow events.amazonaws.com to publish."
   type        = string
   default     = ""
 }
