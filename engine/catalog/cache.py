@@ -8,26 +8,20 @@ entry is ignored and the catalog is validated again. It lives in $XDG_CACHE_HOME
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from engine import __version__
+from engine.cachedir import cache_dir, write_cache
 from engine.catalog.model import Catalog, Exemption, Rule, Setting, Target
 
 _TYPES: dict[str, type] = {c.__name__: c for c in (Catalog, Exemption, Rule, Setting, Target)}
-
-
-def cache_dir() -> Path | None:
-    if os.environ.get("ORDINANCE_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ordinance"
 
 
 def key(files: Sequence[Path]) -> str:
@@ -88,9 +82,5 @@ def store(cache_key: str, catalog: Catalog) -> None:
     d = cache_dir()
     if d is None:
         return
-    try:
-        from engine.artifacts import write_atomic
-
-        write_atomic(d / f"catalog-{cache_key}.json", json.dumps(_encode(catalog)).encode("utf-8"))
-    except (OSError, TypeError):
-        pass  # a cache that cannot be written is only slower
+    with contextlib.suppress(OSError, TypeError):  # a cache that cannot be written is only slower
+        write_cache(d / f"catalog-{cache_key}.json", json.dumps(_encode(catalog)).encode("utf-8"))

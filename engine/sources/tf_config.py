@@ -4,10 +4,16 @@ Terraform's unit is the directory: variables, locals and satellites such as
 `aws_s3_bucket_versioning` may sit in any file of it. A directory is parsed once per process
 (cached by path and file stamps), so linting twenty files of one directory parses each once.
 python-hcl2 (and lark under it) is imported here, lazily: only a run that meets a .tf file pays.
+Across runs, each file's parse is kept in the cache directory (engine.cachedir) keyed by a hash of its
+text and of the ordinance and python-hcl2 versions: a pre-commit run on one edited file of a module
+parses that file only, and a run whose files are all cached never loads the parser (~0.2 s).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +93,7 @@ def _read_file(module: ModuleDir, file: Path, data: bytes) -> None:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
         raise SourceError(f"not UTF-8 text (byte {exc.start})", str(file)) from None
-    doc, spans = _parse(text, str(file))
+    doc, spans = _parse_cached(text, str(file))
     lines = text.splitlines()
     module.files.append(file)
     seen: dict[str, int] = {}
@@ -116,6 +122,37 @@ def _read_file(module: ModuleDir, file: Path, data: bytes) -> None:
             for name, body in entry.items():
                 if not name.startswith("__") and isinstance(body, dict):
                     module.modules.append(Block("module", _unquote(name), body, file, start))
+
+
+def _parse_key(text: str) -> str:
+    from importlib.metadata import version
+
+    from engine import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{version('python-hcl2')}\0".encode())
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:40]
+
+
+def _parse_cached(text: str, file: str) -> tuple[dict[str, Any], list[tuple[str, int, int]]]:
+    """_parse through the on-disk cache. Only successful parses are kept: an error is reported afresh."""
+    from engine.cachedir import cache_dir, write_cache
+
+    d = cache_dir()
+    if d is None:
+        return _parse(text, file)
+    path = d / "hcl" / f"{_parse_key(text)}.json"
+    try:
+        data = json.loads(path.read_bytes())
+        doc, spans = data["doc"], [(str(t), int(a), int(b)) for t, a, b in data["spans"]]
+        if isinstance(doc, dict):
+            return doc, spans
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # absent, corrupt or foreign: parse again
+    doc, spans = _parse(text, file)
+    with contextlib.suppress(OSError, TypeError, ValueError):  # a cache that cannot be written is only slower
+        write_cache(path, json.dumps({"doc": doc, "spans": spans}).encode())
+    return doc, spans
 
 
 def _parse(text: str, file: str) -> tuple[dict[str, Any], list[tuple[str, int, int]]]:

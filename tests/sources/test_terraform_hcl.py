@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -389,3 +390,52 @@ def test_the_conditional_module_pattern_links_its_satellites(tmp_path: Path, cat
     assert judged == buckets
     assert [(f.rule_id, f.status) for f in report.findings if f.rule_id.startswith("s3-")
             and f.status.value != "pass"] == []
+
+
+# -- the parse cache ------------------------------------------------------------------------------
+
+_LINT_AND_SAY_IF_HCL2_LOADED = (
+    "import sys, engine.cli\n"
+    "rc = engine.cli.main(['lint', sys.argv[1], '--format', 'json'])\n"
+    "print('hcl2 loaded' if 'hcl2' in sys.modules else 'hcl2 not loaded', file=sys.stderr)\n"
+    "raise SystemExit(rc)\n")
+
+
+def _lint_in_subprocess(path: Path, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "ORDINANCE_NO_CACHE"}
+    environ.update(XDG_CACHE_HOME=str(cache), **env)
+    return subprocess.run([sys.executable, "-c", _LINT_AND_SAY_IF_HCL2_LOADED, str(path)], cwd=REPO,
+                          capture_output=True, text=True, env=environ)
+
+
+def test_a_warm_parse_cache_gives_the_same_report_without_loading_the_parser(tmp_path: Path) -> None:
+    module = tmp_path / "module"
+    shutil.copytree(EXAMPLES / "hcl" / "data-platform", module)
+    cache = tmp_path / "cache"
+    cold = _lint_in_subprocess(module / "main.tf", cache)
+    assert cold.stderr.strip().endswith("hcl2 loaded") and cold.returncode in (0, 1)
+    entries = sorted((cache / "ordinance" / "hcl").glob("*.json"))
+    assert len(entries) == len(list(module.rglob("*.tf")))  # one per file of the directory and its modules
+    warm = _lint_in_subprocess(module / "main.tf", cache)
+    assert warm.stderr.strip().endswith("hcl2 not loaded")
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
+    # An edited file is parsed again (its text has a new key); a corrupt entry is ignored.
+    entries[0].write_text("{not json")
+    (module / "storage.tf").write_text((module / "storage.tf").read_text() + "\n# edited\n")
+    again = _lint_in_subprocess(module / "main.tf", cache)
+    assert again.stderr.strip().endswith("hcl2 loaded")
+    assert (again.returncode, json.loads(again.stdout)["findings"]) == (cold.returncode,
+                                                                        json.loads(cold.stdout)["findings"])
+
+
+def test_parse_errors_are_not_cached_and_the_cache_can_be_turned_off(tmp_path: Path) -> None:
+    bad, cache = tmp_path / "bad", tmp_path / "cache"
+    bad.mkdir()
+    (bad / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n')
+    assert _lint_in_subprocess(bad / "main.tf", cache).returncode == 2
+    assert not list((cache / "ordinance" / "hcl").glob("*.json"))
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "main.tf").write_text('resource "aws_ebs_volume" "v" {\n  encrypted = true\n}\n')
+    off = _lint_in_subprocess(good / "main.tf", cache, ORDINANCE_NO_CACHE="1")
+    assert off.returncode == 0 and not (cache / "ordinance" / "hcl").exists()
