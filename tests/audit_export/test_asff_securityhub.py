@@ -8,11 +8,12 @@ from typing import Any
 
 import boto3
 import pytest
+from audit_sample import PROD_B
 from botocore.exceptions import ClientError
 from export_sample import docs
 from moto import mock_aws
 
-from engine.reports.audit.asff import resource_type, to_asff, validate, write_asff
+from engine.reports.audit.asff import resource_arn, resource_type, to_asff, validate, write_asff
 from engine.reports.audit.ocsf import to_ocsf, write_ocsf
 from engine.reports.audit.securityhub import import_findings
 
@@ -31,20 +32,21 @@ def test_asff_is_valid_and_maps_statuses(tmp_path: Path) -> None:
     # 8 fail + 1 unknown + 1 error + 1 waived; passes are not sent.
     assert len(a1) == 11
     assert len({f["Id"] for f in a1}) == len(a1)
-    waived = by_resource(a1, "build-cache-1")[0]
+    waived = by_resource(a1, "arn:aws:s3:::build-cache-1")[0]
     assert waived["Workflow"]["Status"] == "SUPPRESSED"
-    unknown = by_resource(a1, "vol-0b2")[0]
+    unknown = by_resource(a1, f"arn:aws:ec2:eu-west-1:{PROD_B}:volume/vol-0b2")[0]
     assert unknown["Compliance"]["Status"] == "WARNING"
-    fail = next(f for f in by_resource(a1, "trades-raw") if f["Compliance"]["Status"] == "FAILED")
+    fail = next(f for f in by_resource(a1, "arn:aws:s3:::trades-raw") if f["Compliance"]["Status"] == "FAILED")
     assert fail["GeneratorId"] == "ordinance/s3-bucket-versioning"
     assert fail["Resources"][0]["Type"] == "AwsS3Bucket"
     assert fail["Severity"]["Label"] == "MEDIUM"
     assert fail["Remediation"]["Recommendation"]["Text"] == "Enable bucket versioning."
-    fixed = by_resource(a2, "trades-raw")
+    fixed = by_resource(a2, "arn:aws:s3:::trades-raw")
+    assert fixed[0]["Resources"][0]["Type"] == "AwsS3Bucket"  # the fix names the resource as the failure did
     assert [(f["Compliance"]["Status"], f["Workflow"]["Status"], f["RecordState"]) for f in fixed] == \
         [("PASSED", "RESOLVED", "ARCHIVED")]
     assert fixed[0]["Id"] == fail["Id"]  # the fix resolves the same Security Hub finding
-    iam = by_resource(a1, "ci-deployer")[0]
+    iam = by_resource(a1, f"arn:aws:iam::{PROD_B}:user/ci-deployer")[0]
     assert iam["Resources"][0]["Region"] == "us-east-1"  # a global resource still names a region
     out = tmp_path / "findings.asff.json"
     write_asff(a1, out)
@@ -61,7 +63,22 @@ def test_schema_rejects_a_broken_finding() -> None:
             validate([broken])
 
 
+def test_resource_arn() -> None:
+    acct, region = "111122223333", "eu-west-1"
+    assert resource_arn("AWS::S3::Bucket", "logs", acct, region) == "arn:aws:s3:::logs"
+    assert resource_arn("AWS::IAM::User", "bot", acct, "global") == f"arn:aws:iam::{acct}:user/bot"
+    assert resource_arn("AWS::IAM::User.LoginProfile", "bot/login-profile", acct, "global") == \
+        f"arn:aws:iam::{acct}:user/bot"
+    assert resource_arn("AWS::EC2::SecurityGroup", "sg-1", acct, region) == \
+        f"arn:aws:ec2:{region}:{acct}:security-group/sg-1"
+    assert resource_arn("AWS::RDS::DBInstance", "ledger", acct, region) == f"arn:aws:rds:{region}:{acct}:db:ledger"
+    assert resource_arn("AWS::IAM::AccessKey", "AKIAEXAMPLE", acct, "global") == "AKIAEXAMPLE"  # no ARN
+    assert resource_arn("AWS::EC2::Volume", "vol-1", acct, "") == "vol-1"  # region unknown: no guess
+    assert resource_arn(None, "x", acct, region) == "x"
+
+
 def test_resource_type() -> None:
+    assert resource_type("AWS::IAM::User.LoginProfile") == "AwsIamUser"
     assert resource_type("AWS::S3::Bucket") == "AwsS3Bucket"
     assert resource_type("AWS::EC2::Volume") == "AwsEc2Volume"
     assert resource_type("AWS::Foo::Bar") == "Other"
@@ -83,7 +100,7 @@ def test_securityhub_import_is_idempotent_and_resolves_fixes() -> None:
     import_findings(a2, hub)
     got = hub.get_findings(MaxResults=100)["Findings"]
     assert len(got) == len({f["Id"] for f in a1} | {f["Id"] for f in a2}) == 12  # + new-bucket
-    fixed = [f for f in got if f["Resources"][0]["Id"] == "trades-raw"]
+    fixed = by_resource(got, "arn:aws:s3:::trades-raw")
     assert [f["Workflow"]["Status"] for f in fixed] == ["RESOLVED"]
     assert fixed[0]["Compliance"]["Status"] == "PASSED"
 

@@ -34,7 +34,7 @@ def test_local_output_with_asff_and_ocsf(results: list[Any], tmp_path: Path,
     assert "asff: 11 finding(s)" in out and "asff: 12 finding(s)" in out  # + new-bucket, + fixed trades-raw
     statuses = {f["Resources"][0]["Id"]: f["Workflow"]["Status"] for f in json.loads(asff.read_text())["Findings"]
                 if f["GeneratorId"] == "ordinance/s3-bucket-versioning"}
-    assert statuses["trades-raw"] == "RESOLVED" and statuses["new-bucket"] == "NEW"
+    assert statuses["arn:aws:s3:::trades-raw"] == "RESOLVED" and statuses["arn:aws:s3:::new-bucket"] == "NEW"
     assert len(ocsf.read_text().splitlines()) == 12
 
 

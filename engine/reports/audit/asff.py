@@ -25,7 +25,38 @@ _COMPLIANCE = {"fail": "FAILED", "unknown": "WARNING", "error": "WARNING", "waiv
 _KNOWN_TYPES = {"AwsS3Bucket", "AwsEc2Volume", "AwsEc2Instance", "AwsEc2Vpc", "AwsEc2SecurityGroup",
                 "AwsEc2InternetGateway", "AwsIamUser", "AwsIamRole", "AwsIamPolicy", "AwsKmsKey",
                 "AwsRdsDbInstance", "AwsRdsDbCluster", "AwsLambdaFunction", "AwsEksCluster",
-                "AwsCloudTrailTrail", "AwsSnsTopic", "AwsSqsQueue", "AwsDynamoDbTable", "AwsEcrRepository"}
+                "AwsCloudTrailTrail", "AwsSnsTopic", "AwsSqsQueue", "AwsDynamoDbTable", "AwsEcrRepository",
+                "AwsIamAccessKey", "AwsEc2LaunchTemplate", "AwsEc2NatGateway"}
+
+
+# Security Hub names AWS resources by ARN (its console links them, automation rules filter on them).
+# What the audit reads has real ids, so the ARN is exact; other types keep their id.
+_ARNS = {
+    "AWS::S3::Bucket": "arn:aws:s3:::{id}",
+    "AWS::IAM::User": "arn:aws:iam::{account}:user/{id}",
+    "AWS::IAM::User.LoginProfile": "arn:aws:iam::{account}:user/{user}",
+    "AWS::EC2::Volume": "arn:aws:ec2:{region}:{account}:volume/{id}",
+    "AWS::EC2::Instance": "arn:aws:ec2:{region}:{account}:instance/{id}",
+    "AWS::EC2::SecurityGroup": "arn:aws:ec2:{region}:{account}:security-group/{id}",
+    "AWS::EC2::InternetGateway": "arn:aws:ec2:{region}:{account}:internet-gateway/{id}",
+    "AWS::EC2::EgressOnlyInternetGateway": "arn:aws:ec2:{region}:{account}:egress-only-internet-gateway/{id}",
+    "AWS::EC2::NatGateway": "arn:aws:ec2:{region}:{account}:natgateway/{id}",
+    "AWS::EC2::LaunchTemplate": "arn:aws:ec2:{region}:{account}:launch-template/{id}",
+    "AWS::RDS::DBInstance": "arn:aws:rds:{region}:{account}:db:{id}",
+    "AWS::RDS::DBCluster": "arn:aws:rds:{region}:{account}:cluster:{id}",
+    "AWS::EKS::Cluster": "arn:aws:eks:{region}:{account}:cluster/{id}",
+}
+_GLOBAL_ARN_TYPES = {"AWS::S3::Bucket", "AWS::IAM::User", "AWS::IAM::User.LoginProfile"}
+
+
+def resource_arn(native_type: str | None, resource_id: str, account: str, region: str) -> str:
+    """The resource's ARN when its type has one and the id is a real one, else the id as it is."""
+    form = _ARNS.get(native_type or "")
+    if form is None or resource_id.startswith("arn:") or "${" in resource_id:
+        return resource_id
+    if native_type not in _GLOBAL_ARN_TYPES and (not region or region == "global"):
+        return resource_id
+    return form.format(id=resource_id, user=resource_id.split("/", 1)[0], account=account, region=region)
 
 
 def finding_id(fingerprint: str) -> str:
@@ -36,6 +67,7 @@ def resource_type(native_type: str | None) -> str:
     """AWS::S3::Bucket -> AwsS3Bucket when Security Hub knows the type, else Other."""
     if not native_type or not native_type.startswith("AWS::"):
         return "Other"
+    native_type = native_type.split(".", 1)[0]  # AWS::IAM::User.LoginProfile: the finding is on the user
     # Case-insensitive: AWS::EC2::Volume is AwsEc2Volume, AWS::DynamoDB::Table is AwsDynamoDbTable.
     known = {t.lower(): t for t in _KNOWN_TYPES}
     return known.get("aws" + "".join(native_type.split("::")[1:]).lower(), "Other")
@@ -92,15 +124,19 @@ def to_asff(doc: Mapping[str, Any], *, product_account: str | None = None,
             continue  # pass: only the fixed ones are sent, to resolve what was open
         rule = rules.get(f["rule_id"], {"id": f["rule_id"]})
         desc = f.get("message", "") + (f" ({f['reason']})" if f.get("reason") else "")
+        native = f["resource"].get("type")
         out.append(_asff(fp=f["fingerprint"], rule=rule, account=f["account"], region=f["region"],
-                         resource_id=f["resource"]["id"], rtype=resource_type(f["resource"].get("type")),
+                         resource_id=resource_arn(native, f["resource"]["id"], f["account"], f["region"]),
+                         rtype=resource_type(native),
                          severity=f["severity"], compliance=_COMPLIANCE[status],
                          workflow="SUPPRESSED" if status == "waived" else "NEW", record_state="ACTIVE",
                          description=desc, when=when, product=product))
     for item in (doc.get("changes") or {}).get("fixed", []):
         rule = rules.get(item["rule_id"], {"id": item["rule_id"]})
+        native = item.get("type")  # absent in reports written before it was recorded
         out.append(_asff(fp=item["fingerprint"], rule=rule, account=item["account"], region=item["region"],
-                         resource_id=item["resource"], rtype="Other", severity=item["severity"],
+                         resource_id=resource_arn(native, item["resource"], item["account"], item["region"]),
+                         rtype=resource_type(native), severity=item["severity"],
                          compliance="PASSED", workflow="RESOLVED", record_state="ARCHIVED",
                          description=f"{item['rule_id']}: fixed since the previous audit", when=when,
                          product=product))

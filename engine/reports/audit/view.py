@@ -105,10 +105,11 @@ class ChangeItem:
     region: str
     resource: str
     severity: str
+    type: str | None = None  # native type, for exports that name the resource (ASFF)
 
     def to_json(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, "rule_id": self.rule_id, "account": self.account,
-                "region": self.region, "resource": self.resource, "severity": self.severity}
+                "region": self.region, "resource": self.resource, "severity": self.severity, "type": self.type}
 
 
 @dataclass
@@ -219,7 +220,7 @@ def _exemption_views(exemptions: list[Exemption], findings: list[Finding], statu
 def _item(f: Finding) -> ChangeItem:
     loc = f.resource.location
     return ChangeItem(finding_fingerprint(f), f.rule_id, loc.account or UNKNOWN_ACCOUNT, loc.region or "",
-                      f.resource.id, f.severity)
+                      f.resource.id, f.severity, f.resource.native_type)
 
 
 def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Finding],
@@ -240,7 +241,7 @@ def _changes(previous: Mapping[str, Any], previous_name: str, findings: list[Fin
         if pf.get("status") == "fail":
             fp = pf["fingerprint"]
             before[fp] = ChangeItem(fp, pf["rule_id"], pf.get("account", ""), pf.get("region", ""),
-                                    pf["resource"]["id"], pf["severity"])
+                                    pf["resource"]["id"], pf["severity"], pf["resource"].get("type"))
             unit[fp] = read_unit(str(pf["resource"].get("kind", "")), pf.get("region"))
     dark_accounts = {n.account for n in not_assessed if n.region is None}
     dark_units = {(n.account, n.region) for n in not_assessed if n.region is not None}
