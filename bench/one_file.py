@@ -45,6 +45,8 @@ Resources:
 def _env(cache: Path) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)}
     env.pop("ORDINANCE_NO_CACHE", None)
+    # A user's install writes bytecode; without it every run recompiles the package (~50-100 ms here).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

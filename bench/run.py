@@ -27,6 +27,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Both tools run as a user's install does, writing and reusing bytecode: with PYTHONDONTWRITEBYTECODE set
+# (some CI images set it) an editable install recompiles its package on every start.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 from bench import checkov_peer, generate  # noqa: E402
 

@@ -12,7 +12,9 @@ parses that file only, and a run whose files are all cached never loads the pars
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
@@ -124,12 +126,28 @@ def _read_file(module: ModuleDir, file: Path, data: bytes) -> None:
                     module.modules.append(Block("module", _unquote(name), body, file, start))
 
 
-def _parse_key(text: str) -> str:
-    from importlib.metadata import version
-
+@functools.cache
+def _parser_identity() -> bytes:
+    """Which ordinance and which python-hcl2 made a cached parse. python-hcl2's version module is read
+    as text, found without importing it: importing hcl2 loads lark, and importlib.metadata alone costs
+    ~15 ms, which is what the cache is there to save."""
     from engine import __version__
 
-    h = hashlib.sha256(f"{__version__}\0{version('python-hcl2')}\0".encode())
+    spec = importlib.util.find_spec("hcl2")
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    try:
+        hcl2 = (origin.parent / "version.py").read_bytes() if origin is not None else b""
+    except OSError:
+        hcl2 = b""
+    if not hcl2:  # another layout: ask the installed metadata
+        from importlib.metadata import version
+
+        hcl2 = version("python-hcl2").encode()
+    return f"{__version__}\0".encode() + hcl2 + b"\0"
+
+
+def _parse_key(text: str) -> str:
+    h = hashlib.sha256(_parser_identity())
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:40]
 

@@ -439,3 +439,16 @@ def test_parse_errors_are_not_cached_and_the_cache_can_be_turned_off(tmp_path: P
     (good / "main.tf").write_text('resource "aws_ebs_volume" "v" {\n  encrypted = true\n}\n')
     off = _lint_in_subprocess(good / "main.tf", cache, ORDINANCE_NO_CACHE="1")
     assert off.returncode == 0 and not (cache / "ordinance" / "hcl").exists()
+
+
+def test_the_parse_cache_key_names_the_installed_python_hcl2() -> None:
+    """A parse cached by one python-hcl2 release is never served to another: the key holds its version."""
+    from importlib.metadata import version
+
+    from engine import __version__
+    from engine.sources.tf_config import _parse_key, _parser_identity
+
+    identity = _parser_identity()
+    assert identity.startswith(f"{__version__}\0".encode())
+    assert version("python-hcl2").encode() in identity
+    assert _parse_key("a = 1\n") == _parse_key("a = 1\n") != _parse_key("a = 2\n")
