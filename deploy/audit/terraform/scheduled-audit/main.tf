@@ -25,14 +25,14 @@ locals {
   report_bucket     = local.create_bucket ? aws_s3_bucket.reports[0].id : var.report_bucket_name
   report_bucket_arn = "arn:${local.partition}:s3:::${local.report_bucket}"
   # The stack's own key by ARN; an existing bucket's key (unknown here) only through S3 and only for
-  # this bucket's objects, by the encryption context S3 sets.
-  report_key_statement = local.create_bucket ? {
-    Sid       = "ReportKey"
-    Effect    = "Allow"
-    Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-    Resource  = aws_kms_key.reports[0].arn
-    Condition = {}
-    } : {
+  # this bucket's objects, by the encryption context S3 sets. The two statements differ in shape, which
+  # a conditional cannot return, so each goes through JSON.
+  report_key_statement = jsondecode(local.create_bucket ? jsonencode({
+    Sid      = "ReportKey"
+    Effect   = "Allow"
+    Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    Resource = aws_kms_key.reports[0].arn
+    }) : jsonencode({
     Sid      = "ReportKey"
     Effect   = "Allow"
     Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
@@ -41,7 +41,7 @@ locals {
       StringEquals = { "kms:ViaService" = "s3.${data.aws_region.current.name}.amazonaws.com" }
       StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.report_bucket_arn, "${local.report_bucket_arn}/*"] }
     }
-  }
+  }))
   audit_command = concat(
     ["audit", "--regions", join(",", var.audit_regions), "--role-name", var.audit_role_name,
       "--output", "s3://${local.report_bucket}/${var.report_prefix}",
@@ -66,7 +66,7 @@ locals {
 # --- report bucket --------------------------------------------------------------------------------
 
 resource "aws_kms_key" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count               = local.create_bucket ? 1 : 0
   description         = "ordinance audit reports"
   enable_key_rotation = true
   policy = jsonencode({
@@ -82,18 +82,18 @@ resource "aws_kms_key" "reports" {
 }
 
 resource "aws_kms_alias" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count         = local.create_bucket ? 1 : 0
   name          = "alias/${var.name}-reports"
   target_key_id = aws_kms_key.reports[0].key_id
 }
 
 resource "aws_s3_bucket" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count         = local.create_bucket ? 1 : 0
   bucket_prefix = "${var.name}-reports-"
 }
 
 resource "aws_s3_bucket_versioning" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count  = local.create_bucket ? 1 : 0
   bucket = aws_s3_bucket.reports[0].id
   versioning_configuration {
     status = "Enabled"
@@ -101,7 +101,7 @@ resource "aws_s3_bucket_versioning" "reports" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count  = local.create_bucket ? 1 : 0
   bucket = aws_s3_bucket.reports[0].id
   rule {
     apply_server_side_encryption_by_default {
@@ -113,7 +113,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
 }
 
 resource "aws_s3_bucket_public_access_block" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count                   = local.create_bucket ? 1 : 0
   bucket                  = aws_s3_bucket.reports[0].id
   block_public_acls       = true
   block_public_policy     = true
@@ -122,7 +122,7 @@ resource "aws_s3_bucket_public_access_block" "reports" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count  = local.create_bucket ? 1 : 0
   bucket = aws_s3_bucket.reports[0].id
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -130,7 +130,7 @@ resource "aws_s3_bucket_ownership_controls" "reports" {
 }
 
 resource "aws_s3_bucket_policy" "reports" {
-  count = local.create_bucket ? 1 : 0
+  count  = local.create_bucket ? 1 : 0
   bucket = aws_s3_bucket.reports[0].id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -265,9 +265,9 @@ resource "aws_ecs_task_definition" "audit" {
   }
 
   container_definitions = jsonencode([{
-    name       = "ordinance"
-    image      = var.image_uri
-    essential  = true
+    name                   = "ordinance"
+    image                  = var.image_uri
+    essential              = true
     entryPoint             = ["ordinance"]
     command                = local.audit_command
     readonlyRootFilesystem = true
