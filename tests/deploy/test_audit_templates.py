@@ -247,7 +247,7 @@ def test_terraform_task_runs_the_same_command() -> None:
     assert 'entryPoint             = ["ordinance"]' in main_tf
     for token in ('"audit"', '"--regions"', '"--role-name"', '"--output", "s3://${local.report_bucket}/${var.report_prefix}"',
                   '"--owner-summaries", "s3://${local.report_bucket}/${var.report_prefix}owners"',
-                  '["--export", "securityhub"]', 'count = local.create_bucket ? 1 : 0',
+                  '["--export", "securityhub"]', 'local.create_bucket ? 1 : 0',
                   '["--notify", "sns:${var.notification_topic_arn}"]', "readonlyRootFilesystem = true",
                   '{ name = "ORDINANCE_EXTERNAL_ID", value = var.external_id }'):
         assert token in main_tf, token
