@@ -100,7 +100,12 @@ def config_index(configuration: Any) -> dict[tuple[tuple[str, ...], str], dict[s
         for res in resources if isinstance(resources, list) else ():
             if isinstance(res, dict) and res.get("mode", "managed") == "managed":
                 exprs = res.get("expressions")
-                index[(calls, f"{res.get('type')}.{res.get('name')}")] = exprs if isinstance(exprs, dict) else {}
+                exprs = exprs if isinstance(exprs, dict) else {}
+                # Kept beside the arguments under its own name (never an argument's): a satellite with
+                # `for_each = aws_s3_bucket.b` names its bucket only there.
+                if isinstance(res.get("for_each_expression"), dict):
+                    exprs = {**exprs, "for_each": res["for_each_expression"]}
+                index[(calls, f"{res.get('type')}.{res.get('name')}")] = exprs
         calls_map = module.get("module_calls")
         for call_name, call in (calls_map.items() if isinstance(calls_map, dict) else ()):
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
@@ -133,22 +138,29 @@ class BucketLinker:
                     self.by_name.setdefault(value, []).append(b)
             self.by_block.setdefault((b.module, f"{b.type}.{b.name}"), []).append(b)
 
-    def link(self, sat: Entry) -> Entry | None:
-        """The one bucket this satellite configures, or None when it cannot be told without guessing."""
+    def link(self, sat: Entry) -> list[Entry]:
+        """The buckets this satellite configures (one, except an unexpanded `for_each` over a bucket
+        resource, which configures each of its instances); [] when it cannot be told without guessing."""
         value = sat.after.get("bucket")
         unknown = isinstance(sat.unknown, dict) and sat.unknown.get("bucket") is True
         if isinstance(value, str) and not unknown:
             named = {id(b): b for b in self.by_name.get(value, ())}
             if len(named) == 1:
-                return next(iter(named.values()))
+                return list(named.values())
             same_module = [b for b in named.values() if b.module == sat.module]
             if len(same_module) == 1:
-                return same_module[0]
+                return same_module
         return self._by_reference(sat)
 
-    def _by_reference(self, sat: Entry) -> Entry | None:
-        expr = (sat.expressions or {}).get("bucket")
+    def _by_reference(self, sat: Entry) -> list[Entry]:
+        expressions = sat.expressions or {}
+        expr = expressions.get("bucket")
         refs = expr.get("references") if isinstance(expr, dict) else None
+        over_buckets = False
+        if refs and all(isinstance(r, str) and r.startswith("each.") for r in refs):
+            # `for_each = aws_s3_bucket.b` with `bucket = each.value.id`: instance k configures b[k].
+            fe = expressions.get("for_each")
+            refs, over_buckets = (fe.get("references") if isinstance(fe, dict) else None), True
         for ref in refs or ():
             m = _REFERENCE.match(ref) if isinstance(ref, str) else None
             if m is None or m.group(1) not in self.bucket_types:
@@ -160,14 +172,17 @@ class BucketLinker:
                 # `count = var.create ? 1 : 0` with var.create unknown (.tf source): the bucket is one
                 # unexpanded instance, and b[0] can only be that one.
                 lone = candidates[0] if len(candidates) == 1 and candidates[0].index is None else None
-                return exact or lone
+                found = exact or lone
+                return [found] if found is not None else []
             if len(candidates) == 1 and candidates[0].index is None:
-                return candidates[0]
+                return candidates[:1]
             # aws_s3_bucket.b[each.key] / [count.index]: pair instances that share the index key.
             if sat.index is not None:
-                return next((b for b in candidates if b.index == sat.index), None)
-            return candidates[0] if len(candidates) == 1 else None
-        return None
+                return [b for b in candidates if b.index == sat.index][:1]
+            if over_buckets:  # one unexpanded satellite (.tf source) standing for one per bucket instance
+                return candidates
+            return candidates[:1] if len(candidates) == 1 else []
+        return []
 
 
 def combine(values: list[Any]) -> Any:
@@ -275,9 +290,9 @@ def link_satellites(entries: list[Entry], file: str, notes: list[str]) -> dict[s
     linker = BucketLinker((e for e in entries if e.type in bucket_types), bucket_types)
     linked: dict[str, dict[str, list[Entry]]] = {}
     for sat in satellites:
-        bucket = linker.link(sat)
-        if bucket is None:
+        buckets = linker.link(sat)
+        if not buckets:
             notes.append(f"{file}: {sat.address}: no bucket in this plan matches it; not applied to any bucket")
-            continue
-        linked.setdefault(bucket.address, {}).setdefault(sat.type, []).append(sat)
+        for bucket in buckets:
+            linked.setdefault(bucket.address, {}).setdefault(sat.type, []).append(sat)
     return linked

@@ -140,6 +140,22 @@ def volumes(mappings: Any, absent: Any) -> Any:
     return out
 
 
+# The AMI's root device name is not in the template; these are the names AMIs give it.
+_ROOT_DEVICES = ("/dev/xvda", "/dev/sda1", "/dev/sda")
+
+
+def with_root_volume(vols: Any) -> Any:
+    """An instance or launch configuration always has a root volume: when no mapping names a root
+    device, it is the AMI's, created unencrypted unless the account encrypts by default (the plan
+    source reads an absent root_block_device the same way)."""
+    if not isinstance(vols, list):
+        return vols
+    if any(not isinstance(v, Mapping) or v.get("device") in _ROOT_DEVICES or v.get("device") is UNKNOWN
+           for v in vols):
+        return vols
+    return [{"device": "root", "encrypted": False}, *vols]
+
+
 def _set(attrs: dict[str, Any], name: str, value: Any) -> None:
     if value is not ABSENT:
         attrs[name] = value
@@ -164,7 +180,7 @@ def _ec2_instance(p: Any) -> dict[str, Any]:
     _set(attrs, "instance_type", as_str(get(p, "InstanceType")))
     if template is ABSENT or template is None:
         attrs["launch_template"] = None
-        attrs["volumes"] = volumes(get(p, "BlockDeviceMappings"), [])
+        attrs["volumes"] = with_root_volume(volumes(get(p, "BlockDeviceMappings"), []))
     else:
         name = get(template, "LaunchTemplateId")
         if name is ABSENT:
@@ -186,7 +202,7 @@ def _launch_template(p: Any) -> dict[str, Any]:
 def _launch_configuration(p: Any) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     _set(attrs, "instance_type", as_str(get(p, "InstanceType")))
-    attrs["volumes"] = volumes(get(p, "BlockDeviceMappings"), [])
+    attrs["volumes"] = with_root_volume(volumes(get(p, "BlockDeviceMappings"), []))
     return attrs
 
 
@@ -205,15 +221,29 @@ def _autoscaling_group(p: Any) -> dict[str, Any]:
     return {"instance_types": types}
 
 
+# A restore or a replica takes its encryption from the source; left unset, StorageEncrypted is then
+# the source's (CloudFormation: "don't specify this property ... inherited from the snapshot").
+_ENCRYPTION_SOURCES = {
+    "rds.instance": ("DBSnapshotIdentifier", "SourceDBInstanceIdentifier", "SourceDBInstanceAutomatedBackupsArn",
+                     "SourceDbiResourceId", "SourceDBClusterIdentifier"),
+    "rds.cluster": ("SnapshotIdentifier", "SourceDBClusterIdentifier"),
+}
+
+
+def _storage_encrypted(p: Any, kind: str) -> Any:
+    inherited = any(get(p, key) not in (ABSENT, None, "") for key in _ENCRYPTION_SOURCES[kind])
+    return as_bool(get(p, "StorageEncrypted"), UNKNOWN if inherited else False)
+
+
 def _rds_instance(p: Any) -> dict[str, Any]:
-    attrs = {"storage_encrypted": as_bool(get(p, "StorageEncrypted"), False),
+    attrs = {"storage_encrypted": _storage_encrypted(p, "rds.instance"),
              "cluster_member": get(p, "DBClusterIdentifier") is not ABSENT}
     _set(attrs, "engine", as_str(get(p, "Engine")))
     return attrs
 
 
 def _rds_cluster(p: Any) -> dict[str, Any]:
-    attrs = {"storage_encrypted": as_bool(get(p, "StorageEncrypted"), False)}
+    attrs = {"storage_encrypted": _storage_encrypted(p, "rds.cluster")}
     _set(attrs, "engine", as_str(get(p, "Engine")))
     return attrs
 

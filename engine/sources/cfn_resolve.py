@@ -1,8 +1,8 @@
 """Static resolution of CloudFormation intrinsic functions, for one choice of parameters and conditions.
 
 What can be known before deployment is resolved (parameter defaults, literal mappings, `Fn::Sub` and
-`Fn::Join` over known parts); the rest becomes UNKNOWN (`Fn::GetAtt`, `Ref` to a resource, pseudo
-parameters, imports). `Fn::If` takes the true branch unless its condition is in `false_conditions`,
+`Fn::Join` over known parts, `Fn::GetAtt` of a VPC's or subnet's written CidrBlock); the rest becomes
+UNKNOWN (other `Fn::GetAtt`, `Ref` to a resource, pseudo parameters, imports). `Fn::If` takes the true branch unless its condition is in `false_conditions`,
 so the caller can re-resolve a resource with one condition false or one parameter value changed
 (an "alternative") and see whether a rule's verdict moves.
 """
@@ -66,11 +66,13 @@ class Context:
     false_conditions: frozenset[str] = frozenset()
     used_params: list[str] = field(default_factory=list)
     used_conditions: list[str] = field(default_factory=list)
+    resources: Mapping[str, Any] = field(default_factory=dict)  # the template's Resources, for Fn::GetAtt
+    _getting: set[str] = field(default_factory=set)  # GetAtt in progress: a cycle is unknown, not a hang
 
     def variant(self, *, param: str | None = None, value: Any = None, condition: str | None = None) -> Context:
         overrides = {param: value} if param is not None else {}
         false = frozenset((condition,)) if condition is not None else frozenset()
-        return Context(self.params, self.mappings, overrides, false)
+        return Context(self.params, self.mappings, overrides, false, resources=self.resources)
 
     def param_value(self, name: str) -> Any:
         param = self.params[name]
@@ -105,7 +107,7 @@ def resolve(value: Any, ctx: Context) -> Any:
 def _intrinsic(name: str, arg: Any, ctx: Context) -> Any:
     handler = _HANDLERS.get(name)
     if handler is None:
-        return UNKNOWN  # GetAtt, ImportValue, GetAZs, Cidr, Base64, Transform, ...
+        return UNKNOWN  # ImportValue, GetAZs, Cidr, Base64, Transform, most GetAtt (see _get_att)...
     return handler(arg, ctx)
 
 
@@ -117,6 +119,32 @@ def _ref(arg: Any, ctx: Context) -> Any:
     if arg in ctx.params:
         return ctx.param_value(arg)
     return UNKNOWN  # pseudo parameter or resource
+
+
+# Return values that are the resource's own property, as written: `!GetAtt Vpc.CidrBlock` is known
+# when the VPC's CidrBlock is (the usual way to write "SSH from inside the VPC").
+_ATTRIBUTES_AS_WRITTEN = {("AWS::EC2::VPC", "CidrBlock"), ("AWS::EC2::Subnet", "CidrBlock")}
+
+
+def _get_att(arg: Any, ctx: Context) -> Any:
+    if isinstance(arg, str) and "." in arg:
+        arg = arg.split(".", 1)
+    if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg)):
+        return UNKNOWN
+    logical_id, attribute = arg
+    body = ctx.resources.get(logical_id)
+    if not isinstance(body, Mapping) or (body.get("Type"), attribute) not in _ATTRIBUTES_AS_WRITTEN:
+        return UNKNOWN
+    props = body.get("Properties")
+    key = f"{logical_id}.{attribute}"
+    if not isinstance(props, Mapping) or attribute not in props or key in ctx._getting:
+        return UNKNOWN
+    ctx._getting.add(key)
+    try:
+        value = resolve(props[attribute], ctx)
+    finally:
+        ctx._getting.discard(key)
+    return UNKNOWN if value is NO_VALUE else value
 
 
 def _if(arg: Any, ctx: Context) -> Any:
@@ -227,6 +255,7 @@ def _split(arg: Any, ctx: Context) -> Any:
 
 _HANDLERS = {
     "Ref": _ref,
+    "Fn::GetAtt": _get_att,
     "Fn::If": _if,
     "Fn::FindInMap": _find_in_map,
     "Fn::Sub": _sub,

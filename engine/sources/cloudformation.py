@@ -42,7 +42,7 @@ def load(path: Path, data: bytes) -> SourceResult:
     doc: Mapping[str, Any] = decoded.data
     params = read_parameters(doc.get("Parameters"))
     mappings = doc.get("Mappings")
-    base = Context(params, mappings if isinstance(mappings, Mapping) else {})
+    base = Context(params, mappings if isinstance(mappings, Mapping) else {}, resources=resources_section)
     result = SourceResult(notes=_transform_notes(doc.get("Transform")))
     for logical_id, body in resources_section.items():
         line = decoded.line("Resources", str(logical_id))

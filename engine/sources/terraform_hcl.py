@@ -107,6 +107,21 @@ class _Scope:
             return UNKNOWN  # no default: set at plan time (-var, tfvars, environment)
         return evaluate(decl["default"], _nothing)
 
+    def attribute(self, rtype: str, name: str, attr: str) -> Any:
+        """`aws_vpc.main.cidr_block`: an argument a resource of this module sets, as the plan knows it
+        (a configured value is planned as written). Computed attributes (id, arn), instances of
+        count/for_each and anything not set stay unknown."""
+        block = next((b for b in self.module.resources if b.type == rtype and b.name == name), None)
+        key = f"{rtype}.{name}.{attr}"
+        if (block is None or "count" in block.body or "for_each" in block.body or attr in _META_ARGS
+                or attr.startswith("__") or attr not in block.body or key in self._evaluating):
+            return UNKNOWN
+        self._evaluating.add(key)
+        try:
+            return evaluate(block.body[attr], _Context(self).resolve)
+        finally:
+            self._evaluating.discard(key)
+
     def local(self, name: str) -> Any:
         if name not in self._locals:
             raw = self.module.locals.get(name)
@@ -142,7 +157,9 @@ class _Context:
             return step_all(self.each_key if first == "key" else self.each_value, rest)
         if root == "count" and first == "index":
             return self.count_index
-        return UNKNOWN  # resource attributes, data sources, module outputs, path.*, terraform.*
+        if root.startswith("aws_") and first is not None and rest and not rest[0][0]:
+            return step_all(self.scope.attribute(root, first, str(rest[0][1])), rest[1:])
+        return UNKNOWN  # computed resource attributes, data sources, module outputs, path.*, terraform.*
 
 
 def _expand(block: Block, ctx: _Context, notes: list[str], what: str) -> list[tuple[Any, _Context]]:
@@ -216,29 +233,81 @@ def _joined(prefix: str, rest: str) -> str:
 def _entry(block: Block, ctx: _Context, address: str, index: Any, module: str) -> Entry:
     """A plan-like entry: `after` with None at unknowns, `unknown` with True there, and the
     configured keys as `expressions` (references listed as plan JSON does)."""
-    after: dict[str, Any] = {}
-    unknown: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     expressions: dict[str, Any] = {}
+    undecided: set[str] = set()
+    expanded: dict[str, list[tuple[Any, Any]]] = {}  # dynamic block label -> [(value, shape)]
     for key, raw in block.body.items():
         if key.startswith("__") or key in _META_ARGS:
             continue
         if key == "dynamic":
-            # dynamic "ingress" {...}: its blocks are not known statically; plan JSON leaves them out
-            # of `expressions` too, but here the block exists and its content is unknown.
             for dyn in raw if isinstance(raw, list) else [raw]:
-                for label in (dyn if isinstance(dyn, dict) else {}):
-                    if not label.startswith("__"):
-                        name = label.strip('"')
-                        unknown[name], expressions[name] = True, [None]
+                for label, spec in (dyn.items() if isinstance(dyn, dict) else ()):
+                    if label.startswith("__"):
+                        continue
+                    name = label.strip('"')
+                    blocks = _dynamic_blocks(spec, ctx, name)
+                    if blocks is None:
+                        undecided.add(name)
+                    else:
+                        expanded.setdefault(name, []).extend(blocks)
             continue
         refs: list[str] = []
-        value = evaluate(raw, ctx.resolve, refs)
+        values[key] = evaluate(raw, ctx.resolve, refs)
+        expressions[key] = _shape(raw) if _is_blocks(raw) else {"references": refs}
+    # A dynamic block over a literal collection is as many blocks, beside the written ones; over
+    # anything else its blocks are not known (plan JSON leaves dynamic blocks out of `expressions`
+    # too, but here the block exists and its content is unknown).
+    for name, blocks in expanded.items():
+        if name not in undecided:
+            values[name] = [*(values.get(name) or []), *(v for v, _ in blocks)]
+            expressions[name] = [*(expressions.get(name) or []), *(shape for _, shape in blocks)]
+    after: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for key, value in values.items():
         after[key], u = _split(value)
         if u is not None:
             unknown[key] = u
-        expressions[key] = _shape(raw) if _is_blocks(raw) else {"references": refs}
+    for name in undecided:
+        after.pop(name, None)
+        unknown[name], expressions[name] = True, [None]
+    if "for_each" in block.body:  # its references, as plan JSON's for_each_expression (see config_index)
+        refs = []
+        evaluate(block.body["for_each"], ctx.resolve, refs)
+        expressions["for_each"] = {"references": refs}
     return Entry(address, block.type, block.name, None if index == _NO_INSTANCE else index, module,
                  after, unknown, None, expressions)
+
+
+def _dynamic_blocks(spec: Any, ctx: _Context, label: str) -> list[tuple[Any, Any]] | None:
+    """`dynamic "ingress" { for_each = <literal>; content {...} }` -> one (value, shape) per element,
+    or None when the collection or the content cannot be decided statically."""
+    if not isinstance(spec, dict):
+        return None
+    items = evaluate(spec.get("for_each"), ctx.resolve)
+    if isinstance(items, dict):
+        pairs: list[tuple[Any, Any]] = sorted(items.items())
+    elif isinstance(items, list):
+        pairs = list(enumerate(items))
+    else:
+        return None
+    iterator = spec.get("iterator", label)
+    iterator = iterator.strip('"${}') if isinstance(iterator, str) else label
+    content = spec.get("content")
+    content = content[0] if isinstance(content, list) and len(content) == 1 else content
+    if not isinstance(content, dict) or "dynamic" in content:
+        return None  # nested dynamic blocks: not expanded
+    body = {k: v for k, v in content.items() if not k.startswith("__")}
+
+    def resolve_in(key: Any, value: Any) -> Any:
+        def resolve(root: str, steps: list[Step]) -> Any:
+            if root == iterator and steps and not steps[0][0] and steps[0][1] in ("key", "value"):
+                return step_all(key if steps[0][1] == "key" else value, steps[1:])
+            return ctx.resolve(root, steps)
+        return resolve
+
+    shape = _shape([content])[0]
+    return [(evaluate(body, resolve_in(k, v)), shape) for k, v in pairs]
 
 
 def _split(value: Any) -> tuple[Any, Any]:

@@ -254,12 +254,39 @@ def _autoscaling_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     return {"instance_types": types}
 
 
+# Restores and replicas take their encryption from the source (RestoreDBInstanceFromDBSnapshot,
+# CreateDBInstanceReadReplica, RestoreDBClusterFromSnapshot, ...): left unset there, storage_encrypted
+# is not AWS's create default but the source's, which the configuration cannot tell.
+_ENCRYPTION_SOURCES: dict[str, tuple[str, ...]] = {
+    "aws_db_instance": ("snapshot_identifier", "replicate_source_db", "restore_to_point_in_time"),
+    "aws_rds_cluster": ("snapshot_identifier", "restore_to_point_in_time"),
+}
+
+
+def _inherited_encryption(e: Entry, attrs: dict[str, Any]) -> None:
+    """storage_encrypted unset on a restore or replica: unknown, not the create default."""
+    if not any(top(e, key) not in (None, False) for key in _ENCRYPTION_SOURCES.get(e.type, ())):
+        return
+    raw = pick(e.after, e.unknown, "storage_encrypted")
+    configured = raw is not None and (raw is not UNKNOWN or e.configures("storage_encrypted"))
+    if e.expressions is not None and "storage_encrypted" not in e.expressions:
+        configured = False  # the provider's zero value, not the author's choice
+    if not configured:
+        attrs["storage_encrypted"] = UNKNOWN
+
+
 def _db_instance(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
     if e.type == "aws_rds_cluster_instance":
         attrs.pop("storage_encrypted", None)  # a cluster member is judged through its cluster
         return {"cluster_member": True}
+    _inherited_encryption(e, attrs)
     member = top(e, "cluster_identifier")
     return {"cluster_member": member if member is UNKNOWN else bool(member)}
+
+
+def _db_cluster(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
+    _inherited_encryption(e, attrs)
+    return {}
 
 
 def _sg_entries(node: Any, unknown: Any, protocol_key: str, peers: tuple[tuple[str, str, bool], ...],
@@ -334,6 +361,7 @@ _IRREGULAR: dict[str, Callable[[Entry, dict[str, Any]], dict[str, Any]]] = {
     "autoscaling.launch_configuration": _launch_configuration,
     "autoscaling.group": _autoscaling_group,
     "rds.instance": _db_instance,
+    "rds.cluster": _db_cluster,
     "ec2.security_group": _security_group,
     "ec2.security_group_rule": _security_group_rule,
 }

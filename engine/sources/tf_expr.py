@@ -269,7 +269,8 @@ class _Parser:
                 self.expect("]")
             else:
                 break
-        if self.refs is not None and root not in ("var", "local", "each", "count", "path", "terraform", "self"):
+        # `each.*` is kept, as plan JSON keeps it: `bucket = each.value.id` names its bucket through for_each.
+        if self.refs is not None and root not in ("var", "local", "count", "path", "terraform", "self"):
             self.refs.append(reference_text(root, steps))
         return self.resolve(root, steps)
 

@@ -185,8 +185,9 @@ def test_gateways(rules: list[Any]) -> None:
 
 def test_compute(rules: list[Any]) -> None:
     res = _load("compute_db_iam.yaml")
+    # No mapping names a root device: the AMI's root volume, unencrypted (as the plan source reads it).
     assert res["fail_instance_no_mappings"].attrs == {"instance_type": "t3.micro", "launch_template": None,
-                                                      "volumes": []}
+                                                      "volumes": [{"device": "root", "encrypted": False}]}
     assert res["unknown_instance_from_template"].attrs == {"launch_template": UNKNOWN, "volumes": UNKNOWN}
     assert res["pass_launch_template"].attrs == {"instance_type": "m7g.large",
                                                  "volumes": [{"device": "/dev/xvda", "encrypted": True}]}

@@ -74,9 +74,13 @@ def test_count_and_for_each_expand_when_literal() -> None:
     assert any("uncounted: count is not a literal" in n for n in main.notes)
 
 
-def test_dynamic_block_is_unknown_not_absent() -> None:
+def test_dynamic_blocks_expand_over_literals_and_are_unknown_otherwise() -> None:
     res = by_id(load_tf(FIXTURES / "basics" / "main.tf"))
-    assert res["aws_security_group.dynamic_rules"].attrs == {"ingress": UNKNOWN, "egress": []}
+    # for_each = var.zones (a literal default map of two): two blocks, as `terraform plan` expands them.
+    ssh = {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "0.0.0.0/0", "peer": "cidr"}
+    assert res["aws_security_group.dynamic_rules"].attrs == {"ingress": [ssh, ssh], "egress": []}
+    # for_each over a data source: the blocks exist but are not known here; unknown, never absent.
+    assert res["aws_security_group.dynamic_rules_undecided"].attrs == {"ingress": UNKNOWN, "egress": []}
 
 
 def test_lines_and_files() -> None:
@@ -300,10 +304,6 @@ def test_binary_plan_terraform_failure_is_a_source_error(tmp_path: Path, monkeyp
 
 # Where terraform plan knows more than a static read can: the plan evaluates references to other
 # resources' configured attributes; the .tf source leaves resource attributes unknown.
-_PLAN_KNOWS_MORE = {
-    ("aws_rds_cluster_instance.events[0]", "engine"),  # engine = aws_rds_cluster.events.engine
-    ("aws_rds_cluster_instance.events[1]", "engine"),
-}
 EXAMPLE_NAMES = ["data-platform", "settlement-network", "account-baseline"]
 
 
@@ -327,10 +327,9 @@ def test_tf_examples_give_the_plans_canonical_resources(name: str) -> None:
         assert (s.kind, s.native_type, s.service) == (p.kind, p.native_type, p.service), address
         assert s.attrs.keys() == p.attrs.keys(), address
         for attr, value in p.attrs.items():
-            if (address, attr) in _PLAN_KNOWS_MORE:
-                assert s.attrs[attr] is UNKNOWN and value is not UNKNOWN
-            else:
-                assert s.attrs[attr] == value or (s.attrs[attr] is UNKNOWN and value is UNKNOWN), (address, attr)
+            # `engine = aws_rds_cluster.events.engine` and the like: an argument another resource sets
+            # is read from it, as the plan has it.
+            assert s.attrs[attr] == value or (s.attrs[attr] is UNKNOWN and value is UNKNOWN), (address, attr)
         assert s.location.line is not None and p.location.line is None
 
 

@@ -95,7 +95,8 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "ec2.instance", "ec2", "EC2 instance",
-            cloudformation=("AWS::EC2::Instance",), terraform=("aws_instance",), config=("AWS::EC2::Instance",),
+            cloudformation=("AWS::EC2::Instance",), terraform=("aws_instance", "aws_spot_instance_request"),
+            config=("AWS::EC2::Instance",),
             live="ec2.describe_instances",
             attrs=(
                 Attr("instance_type", "str", "Instance type, e.g. m7g.large.",
@@ -160,7 +161,8 @@ KINDS: dict[str, Kind] = {
             cloudformation=("AWS::RDS::DBInstance",), terraform=("aws_db_instance", "aws_rds_cluster_instance"),
             config=("AWS::RDS::DBInstance",), live="rds.describe_db_instances",
             attrs=(
-                Attr("storage_encrypted", "bool", "Storage encryption is on.",
+                Attr("storage_encrypted", "bool", "Storage encryption is on (unset on a restore or replica: "
+                     "the source's, unknown before deployment).",
                      cloudformation="StorageEncrypted", terraform="storage_encrypted",
                      config="configuration.storageEncrypted", live="StorageEncrypted",
                      default={f: False for f in FORMS}),
@@ -178,7 +180,8 @@ KINDS: dict[str, Kind] = {
             cloudformation=("AWS::RDS::DBCluster",), terraform=("aws_rds_cluster",), config=("AWS::RDS::DBCluster",),
             live="rds.describe_db_clusters",
             attrs=(
-                Attr("storage_encrypted", "bool", "Storage encryption is on.",
+                Attr("storage_encrypted", "bool", "Storage encryption is on (unset on a restore or replica: "
+                     "the source's, unknown before deployment).",
                      cloudformation="StorageEncrypted", terraform="storage_encrypted",
                      config="configuration.storageEncrypted", live="StorageEncrypted",
                      default={f: False for f in FORMS}),
@@ -216,7 +219,9 @@ KINDS: dict[str, Kind] = {
              config=("AWS::EC2::EgressOnlyInternetGateway",), live="ec2.describe_egress_only_internet_gateways"),
         Kind(
             "ec2.security_group", "ec2", "Security group",
-            cloudformation=("AWS::EC2::SecurityGroup",), terraform=("aws_security_group",),
+            cloudformation=("AWS::EC2::SecurityGroup",),
+            # aws_default_security_group adopts a VPC's default group: same arguments, same rules.
+            terraform=("aws_security_group", "aws_default_security_group"),
             config=("AWS::EC2::SecurityGroup",), live="ec2.describe_security_groups",
             attrs=(
                 Attr("ingress", "list", "Inbound rules, one entry per peer (CIDR, prefix list or group).",
@@ -258,38 +263,87 @@ _CFN_TO_KIND = {t: k.name for k in KINDS.values() for t in k.cloudformation}
 _TF_TO_KIND = {t: k.name for k in KINDS.values() for t in k.terraform}
 _CONFIG_TO_KIND = {t: k.name for k in KINDS.values() for t in k.config}
 
-# Service namespaces where the native type's prefix differs from the IAM service prefix.
-_SERVICE_ALIASES = {
+# The `service` of a resource is its IAM service prefix (what an SCP's `<prefix>:*` denies), derived
+# from the native type. Only where the type's namespace is not the prefix is it written down; a test
+# checks every value against the IAM reference data (engine/data/iam.json).
+
+# CloudFormation and AWS Config namespaces (`AWS::<Namespace>::...`, lower-cased) -> IAM prefix.
+_CFN_SERVICES = {
     "elasticloadbalancingv2": "elasticloadbalancing",
+    "apigatewayv2": "apigateway",
+    "opensearchservice": "es",  # CloudFormation's AWS::OpenSearchService::Domain
+    "opensearch": "es",  # AWS Config's AWS::OpenSearch::Domain
+    "elasticsearch": "es",
+    "kinesisfirehose": "firehose",
+    "kinesisanalyticsv2": "kinesisanalytics",
+    "stepfunctions": "states",
+    "certificatemanager": "acm",
+    "acmpca": "acm-pca",
+    "efs": "elasticfilesystem",
+    "msk": "kafka",
+    "emr": "elasticmapreduce",
+    "emrserverless": "emr-serverless",
+    "docdb": "rds",  # DocumentDB and Neptune are managed through rds: actions
+    "neptune": "rds",
+    "applicationautoscaling": "application-autoscaling",
+    "directoryservice": "ds",
+    "networkfirewall": "network-firewall",
+    "accessanalyzer": "access-analyzer",
+    "pinpoint": "mobiletargeting",
+    "codestarconnections": "codestar-connections",
+    "vpclattice": "vpc-lattice",
+    "cognito": "cognito-idp",  # user pools; identity pools are cognito-identity (see below)
+}
+
+# Terraform types `aws_<words>_...`: the longest listed prefix of <words> wins, else the first word.
+_TF_SERVICES = {
+    "api_gateway": "apigateway",
+    "apigatewayv2": "apigateway",
+    "cloudwatch_log": "logs",
+    "cloudwatch_query_definition": "logs",
+    "cloudwatch_event": "events",
+    "elastic_beanstalk": "elasticbeanstalk",
+    "kinesis_firehose": "firehose",
+    "kinesis_analytics": "kinesisanalytics",
+    "kinesisanalyticsv2": "kinesisanalytics",
+    "kinesis_video": "kinesisvideo",
+    "service_discovery": "servicediscovery",
+    "directory_service": "ds",
+    "opensearch": "es",
+    "elasticsearch": "es",
+    "sfn": "states",
+    "acmpca": "acm-pca",
+    "efs": "elasticfilesystem",
+    "msk": "kafka",
+    "emr": "elasticmapreduce",
+    "emrserverless": "emr-serverless",
+    "docdb": "rds",
+    "neptune": "rds",
+    "db": "rds",
+    "appautoscaling": "application-autoscaling",
+    "cognito_identity_pool": "cognito-identity",
+    "cognito": "cognito-idp",
+    "accessanalyzer": "access-analyzer",
+    "networkfirewall": "network-firewall",
+    "dx": "directconnect",
+    "keyspaces": "cassandra",
+    "timestreamwrite": "timestream",
+    "sesv2": "ses",
+    "pinpoint": "mobiletargeting",
+    "ecrpublic": "ecr-public",
+    "s3control": "s3",
+    "ssoadmin": "sso",
+    "codestarconnections": "codestar-connections",
+    "vpclattice": "vpc-lattice",
     "lb": "elasticloadbalancing",
     "alb": "elasticloadbalancing",
     "elb": "elasticloadbalancing",
-    "db": "rds",
-    "ebs": "ec2",
-    "vpc": "ec2",
-    "subnet": "ec2",
-    "instance": "ec2",
-    "security": "ec2",
-    "internet": "ec2",
-    "nat": "ec2",
-    "egress": "ec2",
-    "launch": "ec2",
-    "route": "ec2",
-    "route53": "route53",
-    "lambda": "lambda",
-    "cloudwatch": "cloudwatch",
-    "eip": "ec2",
-    "key": "ec2",
-    "network": "ec2",
-    "default": "ec2",
-    "ami": "ec2",
-    "placement": "ec2",
-    "spot": "ec2",
-    "flow": "ec2",
-    "customer": "ec2",
-    "vpn": "ec2",
-    "ec2": "ec2",
+    # EC2 resources the provider names by what they are, not by `ec2_`
+    **{w: "ec2" for w in ("ebs", "vpc", "subnet", "instance", "security", "internet", "nat", "egress", "launch",
+                          "route", "eip", "key", "network", "default", "ami", "placement", "spot", "flow",
+                          "customer", "vpn", "main_route", "volume", "snapshot", "ec2")},
 }
+_TF_SERVICE_WORDS = max(k.count("_") + 1 for k in _TF_SERVICES)
 
 
 def kind_for_cloudformation(resource_type: str) -> str:
@@ -308,7 +362,9 @@ def service_for_cloudformation(resource_type: str) -> str:
     """`AWS::EKS::Cluster` -> `eks`. Non-AWS types (Custom::, SAM) get their namespace lower-cased."""
     parts = resource_type.split("::")
     ns = parts[1].lower() if len(parts) >= 2 else resource_type.lower()
-    return _SERVICE_ALIASES.get(ns, ns)
+    if ns == "cognito" and len(parts) >= 3 and parts[2].startswith("IdentityPool"):
+        return "cognito-identity"
+    return _CFN_SERVICES.get(ns, ns)
 
 
 def service_for_terraform(resource_type: str) -> str:
@@ -319,4 +375,8 @@ def service_for_terraform(resource_type: str) -> str:
     parts = resource_type.split("_")
     if len(parts) < 2 or parts[0] != "aws":
         return parts[0]
-    return _SERVICE_ALIASES.get(parts[1], parts[1])
+    for n in range(min(_TF_SERVICE_WORDS, len(parts) - 1), 0, -1):
+        service = _TF_SERVICES.get("_".join(parts[1:1 + n]))
+        if service is not None:
+            return service
+    return parts[1]

@@ -93,3 +93,18 @@ resource "aws_security_group" "dynamic_rules" {
     }
   }
 }
+
+resource "aws_security_group" "dynamic_rules_undecided" {
+  name = "dyn-undecided"
+  dynamic "ingress" {
+    for_each = data.aws_availability_zones.all.names
+    iterator = zone
+    content {
+      description = zone.value
+      from_port   = 22
+      to_port     = 22
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
