@@ -73,6 +73,14 @@ def _build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show one rule everywhere it is enforced: lint, SCP, Config")
     explain.add_argument("rule_id", metavar="RULE_ID")
 
+    test = sub.add_parser("test", help="judge each rule's fixtures (tests/policies/<rule>/<case>/) in every form")
+    test.add_argument("rule_ids", nargs="*", metavar="RULE_ID", help="only these rules (default: all)")
+    test.add_argument("--fixtures", type=Path, default=None,
+                      help="fixtures directory (default: <catalog>/tests/policies)")
+    test.add_argument("--format", choices=["console", "json"], default="console", help="report format")
+    test.add_argument("--require-fixtures", action="store_true",
+                      help="fail when a rule has no fixtures (a new rule must come with its cases)")
+
     comp = sub.add_parser("compile", help="compile the catalog into scp/ and config_rules/")
     comp.add_argument("--check", action="store_true", help="exit 1 if the committed artifacts differ")
     comp.add_argument("--only", choices=sorted(COMPILERS), action="append", help="compile only this target")
@@ -208,6 +216,21 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_test(args: argparse.Namespace) -> int:
+    """Exit 0 when every form of every case gives its verdict; 1 when one does not (or, with
+    --require-fixtures, a rule has none); 2 when a fixture cannot be read or used at all."""
+    from engine.reports.rule_tests import write_console, write_json
+    from engine.rule_tests import run_tests
+
+    run = run_tests(_catalog(args), args.rule_ids, fixtures=args.fixtures)
+    (write_json if args.format == "json" else write_console)(run, sys.stdout)
+    if run.errors or any(r.error for r in run.results):
+        return EXIT_ERROR
+    if run.failed or (args.require_fixtures and run.untested):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from engine.audit.cli import run
 
@@ -215,7 +238,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"lint": _cmd_lint, "rules": _cmd_rules, "compile": _cmd_compile, "explain": _cmd_explain,
-             "audit": _cmd_audit}
+             "test": _cmd_test, "audit": _cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -112,4 +112,10 @@ def test_hook_definition_covers_templates_plans_and_tf() -> None:
         assert files.search(name), name
     for name in ("README.md", "main.py", "x.tfvars"):
         assert not files.search(name), name
+    (test_hook,) = [h for h in hooks if h["id"] == "ordinance-test"]
+    assert (test_hook["entry"], test_hook["pass_filenames"]) == ("ordinance test", False)
+    cases = re.compile(test_hook["files"])
+    assert [n for n in ("policies/ebs.yaml", "policies.yaml", "tests/policies/ebs/fail_x/plan.json",
+                        "examples/stack.yaml", "tests/test_x.py", "infra/policies.yaml.bak")
+            if cases.search(n)] == ["policies/ebs.yaml", "policies.yaml", "tests/policies/ebs/fail_x/plan.json"]
     assert sys.version_info >= (3, 11)

@@ -1,0 +1,4 @@
+resource "aws_elastic_beanstalk_application" "legacy" {
+  name        = "legacy-portal"
+  description = "legacy portal"
+}

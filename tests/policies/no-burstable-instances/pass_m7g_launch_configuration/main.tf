@@ -1,0 +1,6 @@
+resource "aws_launch_configuration" "workers" {
+  name            = "settlement-workers"
+  image_id        = "ami-0a9c3e1f5b7d2e4c6"
+  instance_type   = "m7g.large"
+  security_groups = ["sg-0b7d2e4f6a8c01234"]
+}

@@ -1,0 +1,5 @@
+resource "aws_internet_gateway" "spare" {
+  tags = {
+    Name = "spare-igw"
+  }
+}

@@ -1,0 +1,20 @@
+resource "aws_security_group" "app" {
+  name        = "app-servers"
+  description = "Application servers"
+  vpc_id      = "vpc-0990dc6d"
+
+  ingress {
+    description = "HTTPS from the VPCs"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}

@@ -1,0 +1,21 @@
+resource "aws_security_group" "app" {
+  name        = "app-servers"
+  description = "Application servers"
+  vpc_id      = "vpc-0990dc6d"
+
+  ingress {
+    description = "HTTPS from the VPCs"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+
+  egress {
+    description = "HTTPS to internal services"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}

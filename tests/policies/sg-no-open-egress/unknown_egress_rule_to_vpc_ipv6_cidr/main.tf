@@ -1,0 +1,18 @@
+resource "aws_vpc" "main" {
+  cidr_block                       = "10.20.0.0/16"
+  assign_generated_ipv6_cidr_block = true
+  enable_dns_hostnames             = true
+
+  tags = {
+    Name = "trading"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "https_in_vpc" {
+  security_group_id = "sg-0b7d2e4f6a8c01234"
+  description       = "HTTPS to endpoints in the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = aws_vpc.main.ipv6_cidr_block
+}

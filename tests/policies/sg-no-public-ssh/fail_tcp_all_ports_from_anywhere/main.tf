@@ -1,0 +1,19 @@
+resource "aws_security_group" "app" {
+  name        = "app-wide-open"
+  description = "Application servers"
+  vpc_id      = "vpc-0990dc6d"
+
+  ingress {
+    from_port   = 0
+    to_port     = 65535
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}

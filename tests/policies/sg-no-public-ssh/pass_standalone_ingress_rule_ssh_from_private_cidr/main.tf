@@ -1,0 +1,8 @@
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  security_group_id = "sg-0b7d2e4f6a8c01234"
+  description       = "SSH from the corporate network"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = "10.0.0.0/8"
+}

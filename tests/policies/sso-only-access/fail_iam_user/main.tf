@@ -1,0 +1,8 @@
+resource "aws_iam_user" "johndoe" {
+  name = "johndoe"
+  path = "/"
+
+  tags = {
+    team = "data"
+  }
+}
