@@ -191,10 +191,21 @@ def _ec2_instance(p: Any) -> dict[str, Any]:
     return attrs
 
 
+def burstable_performance(requirements: Any) -> Any:
+    """InstanceRequirements.BurstablePerformance: ABSENT without requirements, else the value (AWS's
+    default is excluded)."""
+    if requirements is ABSENT or requirements is None:
+        return ABSENT
+    if not isinstance(requirements, Mapping):
+        return UNKNOWN
+    return as_str(requirements.get("BurstablePerformance", ABSENT), "excluded")
+
+
 def _launch_template(p: Any) -> dict[str, Any]:
     data = get(p, "LaunchTemplateData")
     attrs: dict[str, Any] = {}
     _set(attrs, "instance_type", as_str(get(data, "InstanceType")))
+    _set(attrs, "burstable_performance", burstable_performance(get(data, "InstanceRequirements")))
     attrs["volumes"] = volumes(get(data, "BlockDeviceMappings"), [])
     return attrs
 
@@ -218,6 +229,9 @@ def _autoscaling_group(p: Any) -> dict[str, Any]:
             types.append(UNKNOWN)
         elif "InstanceType" in o:
             types.append({"instance_type": as_str(o["InstanceType"], None)})
+        elif "InstanceRequirements" in o:
+            types.append({"instance_type": None,
+                          "burstable_performance": burstable_performance(o["InstanceRequirements"])})
     return {"instance_types": types}
 
 

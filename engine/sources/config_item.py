@@ -140,6 +140,9 @@ def _launch_template(conf: Mapping[str, Any], supp: Mapping[str, Any]) -> dict[s
     instance_type = _get(data, "InstanceType")
     if instance_type is not _ABSENT:
         attrs["instance_type"] = _str(instance_type)
+    requirements = _get(data, "InstanceRequirements")
+    if isinstance(requirements, Mapping):
+        attrs["burstable_performance"] = _str(_get(requirements, "BurstablePerformance"), "excluded")
     return attrs
 
 
@@ -154,7 +157,15 @@ def _autoscaling_group(conf: Mapping[str, Any], supp: Mapping[str, Any]) -> dict
         return {"instance_types": []}
     if not isinstance(overrides, list):
         return {"instance_types": UNKNOWN}
-    return {"instance_types": [{"instance_type": _str(_get(o, "instanceType"), None)} for o in overrides]}
+    types: list[Any] = []
+    for o in overrides:
+        requirements = _get(o, "instanceRequirements")
+        if _get(o, "instanceType") is _ABSENT and isinstance(requirements, Mapping):
+            types.append({"instance_type": None,
+                          "burstable_performance": _str(_get(requirements, "burstablePerformance"), "excluded")})
+        else:
+            types.append({"instance_type": _str(_get(o, "instanceType"), None)})
+    return {"instance_types": types}
 
 
 def _rds_instance(conf: Mapping[str, Any], supp: Mapping[str, Any]) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def launch_template(version: Mapping[str, Any], account: str, region: str) -> Re
     attrs: dict[str, Any] = {"volumes": volumes}
     if data.get("InstanceType"):
         attrs["instance_type"] = data["InstanceType"]
+    if isinstance(data.get("InstanceRequirements"), dict):  # attribute-based selection; AWS default excluded
+        attrs["burstable_performance"] = data["InstanceRequirements"].get("BurstablePerformance") or "excluded"
     return Resource(
         kind="ec2.launch_template", id=version["LaunchTemplateId"], native_type="AWS::EC2::LaunchTemplate",
         service="ec2", attrs=attrs, location=_loc(account, region),

@@ -214,6 +214,9 @@ def _launch_configuration(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _launch_template(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
+    burst = _burstable(e, "instance_requirements")
+    if burst is not None:
+        attrs["burstable_performance"] = burst
     mappings = top(e, "block_device_mappings", [])
     if mappings is UNKNOWN:
         return {"volumes": [{"device": UNKNOWN, "encrypted": UNKNOWN}]}
@@ -247,11 +250,26 @@ def _autoscaling_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
             if overrides is UNKNOWN:
                 return {"instance_types": UNKNOWN}
             for o in range(len(as_list(overrides))):
-                it = pick(e.after, e.unknown, "mixed_instances_policy", p, "launch_template", t, "override", o,
-                           "instance_type")
-                if it is not None:
+                path = ("mixed_instances_policy", p, "launch_template", t, "override", o)
+                it = pick(e.after, e.unknown, *path, "instance_type")
+                if it is not None and it != "":
                     types.append({"instance_type": it})
+                    continue
+                burst = _burstable(e, *path, "instance_requirements")
+                if burst is not None:
+                    types.append({"instance_type": None, "burstable_performance": burst})
     return {"instance_types": types}
+
+
+def _burstable(e: Entry, *path: str | int) -> Any:
+    """burstable_performance of an instance_requirements block; None without one (AWS default: excluded)."""
+    reqs = pick(e.after, e.unknown, *path)
+    if reqs is UNKNOWN:
+        return UNKNOWN
+    if not reqs:
+        return None
+    value = pick(e.after, e.unknown, *path, 0, "burstable_performance")
+    return "excluded" if value is None or value == "" else value
 
 
 # Restores and replicas take their encryption from the source (RestoreDBInstanceFromDBSnapshot,

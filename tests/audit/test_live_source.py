@@ -71,6 +71,12 @@ def test_launch_template_default_version() -> None:
              {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}]}}
     lt = live.launch_template(v, A, R)
     assert lt.attrs == {"instance_type": "t3.micro", "volumes": [{"device": "/dev/xvda", "encrypted": False}]}
+    # Attribute-based selection: what describe_launch_template_versions returns, AWS's default spelled out.
+    by_attributes = {**v, "LaunchTemplateData": {"InstanceRequirements": {
+        "VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 4096}, "BurstablePerformance": "included"}}}
+    assert live.launch_template(by_attributes, A, R).attrs == {"volumes": [], "burstable_performance": "included"}
+    by_attributes["LaunchTemplateData"]["InstanceRequirements"].pop("BurstablePerformance")
+    assert live.launch_template(by_attributes, A, R).attrs == {"volumes": [], "burstable_performance": "excluded"}
 
 
 def test_gateways_rds_iam_eks_and_ebs_defaults() -> None:

@@ -121,6 +121,13 @@ KINDS: dict[str, Kind] = {
                      cloudformation="LaunchTemplateData.InstanceType", terraform="instance_type",
                      config="configuration.LaunchTemplateData.InstanceType",
                      live="LaunchTemplateData.InstanceType"),
+                Attr("burstable_performance", "str",
+                     "Attribute-based type selection: whether burstable types may be picked (included, "
+                     "required, excluded; AWS's default is excluded). Absent without InstanceRequirements.",
+                     cloudformation="LaunchTemplateData.InstanceRequirements.BurstablePerformance",
+                     terraform="instance_requirements[].burstable_performance",
+                     config="configuration.LaunchTemplateData.InstanceRequirements.BurstablePerformance",
+                     live="LaunchTemplateData.InstanceRequirements.BurstablePerformance"),
                 Attr("volumes", "list", "EBS block device mappings.",
                      cloudformation="LaunchTemplateData.BlockDeviceMappings[].Ebs.Encrypted",
                      terraform='block_device_mappings[].ebs[].encrypted ("true"/"false" strings)',
@@ -148,12 +155,17 @@ KINDS: dict[str, Kind] = {
             cloudformation=("AWS::AutoScaling::AutoScalingGroup",), terraform=("aws_autoscaling_group",),
             config=("AWS::AutoScaling::AutoScalingGroup",), live="autoscaling.describe_auto_scaling_groups",
             attrs=(
-                Attr("instance_types", "list", "Instance types of the mixed-instances policy overrides.",
-                     cloudformation="MixedInstancesPolicy.LaunchTemplate.Overrides[].InstanceType",
-                     terraform="mixed_instances_policy[].launch_template[].override[].instance_type",
-                     config="configuration.mixedInstancesPolicy.launchTemplate.overrides[].instanceType",
+                Attr("instance_types", "list",
+                     "The mixed-instances policy overrides: a type, or attribute-based selection "
+                     "(burstable_performance of its InstanceRequirements, default excluded).",
+                     cloudformation="MixedInstancesPolicy.LaunchTemplate.Overrides[].InstanceType | "
+                                    ".InstanceRequirements.BurstablePerformance",
+                     terraform="mixed_instances_policy[].launch_template[].override[].instance_type | "
+                               ".instance_requirements[].burstable_performance",
+                     config="configuration.mixedInstancesPolicy.launchTemplate.overrides[].instanceType | "
+                            ".instanceRequirements.burstablePerformance",
                      live="MixedInstancesPolicy.LaunchTemplate.Overrides[].InstanceType",
-                     element=("instance_type",)),
+                     element=("instance_type", "burstable_performance")),
             ),
         ),
         Kind(
