@@ -187,4 +187,21 @@ def explain(rule_id: str, catalog: Catalog) -> str:
                                          "not allowed (exemptions in policies.yaml only)"))
     lines += ["", "Preventive: SCP", *_scp(rule, active, catalog)]
     lines += ["", "Detective: AWS Config rule", *_config(rule, active)]
+    lines += ["", "Cases (ordinance test)", *_cases(rule, catalog)]
     return "\n".join(lines) + "\n"
+
+
+def _cases(rule: Rule, catalog: Catalog) -> list[str]:
+    from engine.rule_tests import case_counts
+
+    if not rule.applies_to:
+        return ["  none: the rule judges no resource (SCP only)"]
+    found = case_counts(catalog, rule.id)
+    if found is None:
+        return ["  no catalog directory: cases live in <catalog>/tests/policies/<rule>/<case>/"]
+    where, counts = found
+    if not counts:
+        return [f"  none in {where}: add pass_/fail_ case directories (README, \"Test a rule in every form\")"]
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+    return [f"  {total} case(s) in {where} ({parts}); run `ordinance test {rule.id}`"]

@@ -110,6 +110,20 @@ def fixtures_dir(catalog: Catalog, override: Path | None = None) -> Path:
     return Path(catalog.root) / FIXTURES_DIR
 
 
+def case_counts(catalog: Catalog, rule_id: str) -> tuple[Path, dict[str, int]] | None:
+    """(the rule's case directory, cases per expected verdict), without judging; None without a catalog
+    directory. For `ordinance explain`."""
+    if catalog.root is None:
+        return None
+    rule_dir = Path(catalog.root) / FIXTURES_DIR / rule_id
+    counts: dict[str, int] = {}
+    for case in sorted(rule_dir.iterdir()) if rule_dir.is_dir() else ():
+        expected = _expected(case.name)
+        if case.is_dir() and expected is not None:
+            counts[str(expected)] = counts.get(str(expected), 0) + 1
+    return rule_dir, counts
+
+
 def run_tests(catalog: Catalog, rule_ids: Sequence[str] = (), *, fixtures: Path | None = None,
               today: dt.date | None = None) -> TestRun:
     unknown = [r for r in rule_ids if r not in catalog.rules]

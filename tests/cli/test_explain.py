@@ -44,8 +44,13 @@ def test_explain_every_rule(rule_id: str, catalog, capsys: pytest.CaptureFixture
                         assert " ".join(path.split()) in flat, (kind_name, attr.name, path)
     if rule.applies_to:
         assert "name: ordinance-" in out or "none:" in out
+        # The rule's cases, counted by verdict, and the command that judges them.
+        cases = out.split("\nCases (ordinance test)\n", 1)[1].strip()
+        assert cases.startswith(f"{len([p for p in (repo / 'tests' / 'policies' / rule_id).iterdir()])} case(s) in ")
+        assert cases.endswith(f"run `ordinance test {rule_id}`") and "fail" in cases
     else:
         assert "none: the rule judges no resource (prevent-only)" in out
+        assert out.endswith("Cases (ordinance test)\n  none: the rule judges no resource (SCP only)\n")
     assert len(out.splitlines()) < 130  # one (long) screen, not a dump
 
 
