@@ -29,14 +29,17 @@ TF_DIRS = (DEPLOY / "terraform" / "scheduled-audit", DEPLOY / "terraform" / "mem
 
 # engine/audit/discovery.py (the caller's own credentials) and the assume/report plumbing.
 TASK_ACTIONS = {
-    "sts:AssumeRole",
     "organizations:ListRoots", "organizations:ListAccounts", "organizations:ListAccountsForParent",
     "organizations:ListOrganizationalUnitsForParent", "organizations:ListTagsForResource",
     "s3:ListBucket", "s3:PutObject", "s3:GetObject", "kms:GenerateDataKey", "kms:Decrypt",
 }
-# Granted only when the stack turns them on (SecurityHubImport, NotificationTopicArn).
+# Granted only when the stack turns them on (SecurityHubImport, NotificationTopicArn); the member role
+# is assumed only without a ConfigAggregatorName, whose two reads replace it.
 OPTIONAL_TASK_ACTIONS = {"securityhub:BatchImportFindings": "ImportToSecurityHub",
-                         "sns:Publish": "HasNotificationTopic"}
+                         "sns:Publish": "HasNotificationTopic",
+                         "sts:AssumeRole": "!UseConfigAggregator",
+                         "config:DescribeConfigurationAggregatorSourcesStatus": "UseConfigAggregator",
+                         "config:SelectAggregateResourceConfig": "UseConfigAggregator"}
 # engine/audit/collect.py, in each member account.
 MEMBER_ACTIONS = {
     "iam:ListUsers", "iam:ListAccessKeys", "iam:GetLoginProfile",
@@ -239,7 +242,23 @@ def test_task_command_follows_the_optional_parameters() -> None:
     topic = "arn:aws:sns:eu-west-1:123456789012:audit-summaries"
     params = {**PARAMS, "SecurityHubImport": "Disabled", "NotificationTopicArn": topic}
     args = _build_parser().parse_args(task_command.argv(params, {"ReportBucket": "b"}))
-    assert args.export == [] and args.notify == [f"sns:{topic}"]
+    assert args.export == [] and args.notify == [f"sns:{topic}"] and args.aggregator is None
+    aggregator = "aws-controltower-GuardrailsComplianceAggregator"
+    args = _build_parser().parse_args(task_command.argv({**PARAMS, "ConfigAggregatorName": aggregator},
+                                                        {"ReportBucket": "b"}))
+    assert args.aggregator == aggregator
+
+
+def test_the_aggregator_replaces_the_member_role_and_reads_only_this_accounts_aggregators() -> None:
+    role = _template(SCHEDULED)["Resources"]["TaskRole"]
+    [(cond, read)] = [(c, st) for c, st in _statements(role) if st["Sid"] == "ReadConfigAggregator"]
+    assert cond == "UseConfigAggregator"
+    assert read["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:"
+                                           "config-aggregator/*"}
+    # Exactly the calls of engine/audit/aggregator.py.
+    source = (REPO / "engine" / "audit" / "aggregator.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"config\.(\w+)\(", source))
+    assert {"config:" + "".join(w.capitalize() for w in c.split("_")) for c in calls} == set(read["Action"])
 
 
 def test_terraform_task_runs_the_same_command() -> None:
@@ -249,6 +268,9 @@ def test_terraform_task_runs_the_same_command() -> None:
                   '"--owner-summaries", "s3://${local.report_bucket}/${var.report_prefix}owners"',
                   '["--export", "securityhub"]', 'local.create_bucket ? 1 : 0',
                   '["--notify", "sns:${var.notification_topic_arn}"]', "readonlyRootFilesystem = true",
+                  '["--aggregator", var.config_aggregator_name]',
+                  '"config:DescribeConfigurationAggregatorSourcesStatus", "config:SelectAggregateResourceConfig"',
+                  'config-aggregator/*',
                   '{ name = "ORDINANCE_EXTERNAL_ID", value = var.external_id }'):
         assert token in main_tf, token
     assert "/bin/sh" not in main_tf

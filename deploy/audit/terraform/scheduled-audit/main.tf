@@ -47,8 +47,23 @@ locals {
       "--output", "s3://${local.report_bucket}/${var.report_prefix}",
     "--owner-summaries", "s3://${local.report_bucket}/${var.report_prefix}owners"],
     var.security_hub_import ? ["--export", "securityhub"] : [],
+    var.config_aggregator_name != "" ? ["--aggregator", var.config_aggregator_name] : [],
     var.notification_topic_arn != "" ? ["--notify", "sns:${var.notification_topic_arn}"] : [],
   )
+  # The crawl assumes the member role; reading an aggregator needs its two calls instead (the
+  # aggregator's ARN carries an id, not the name, so the statement names this account's).
+  member_read_statement = jsondecode(var.config_aggregator_name != "" ? jsonencode({
+    Sid      = "ReadConfigAggregator"
+    Effect   = "Allow"
+    Action   = ["config:DescribeConfigurationAggregatorSourcesStatus", "config:SelectAggregateResourceConfig"]
+    Resource = "arn:${local.partition}:config:${data.aws_region.current.name}:${local.account_id}:config-aggregator/*"
+    }) : jsonencode({
+    Sid       = "AssumeMemberAuditRole"
+    Effect    = "Allow"
+    Action    = "sts:AssumeRole"
+    Resource  = "arn:${local.partition}:iam::*:role/${var.audit_role_name}"
+    Condition = { StringEquals = { "aws:ResourceOrgID" = var.organization_id } }
+  }))
   security_hub_statements = var.security_hub_import ? [{
     Sid      = "ImportFindings"
     Effect   = "Allow"
@@ -213,13 +228,7 @@ resource "aws_iam_role_policy" "task" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat([
-      {
-        Sid       = "AssumeMemberAuditRole"
-        Effect    = "Allow"
-        Action    = "sts:AssumeRole"
-        Resource  = "arn:${local.partition}:iam::*:role/${var.audit_role_name}"
-        Condition = { StringEquals = { "aws:ResourceOrgID" = var.organization_id } }
-      },
+      local.member_read_statement,
       {
         # Exactly the calls of engine/audit/discovery.py; they take no resource-level permissions.
         Sid    = "ReadOrganization"

@@ -68,6 +68,17 @@ variable "security_hub_import" {
   default     = true
 }
 
+variable "config_aggregator_name" {
+  description = "Optional AWS Config aggregator in this account and region to read instead of assuming the member audit role in every account (for example Control Tower's aws-controltower-GuardrailsComplianceAggregator). Accounts and regions it does not cover, or whose source is failing, are reported not assessed. Empty: crawl every account."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([\\w-]{1,256})?$", var.config_aggregator_name))
+    error_message = "config_aggregator_name is an aggregator name: letters, digits, _ and -."
+  }
+}
+
 variable "notification_topic_arn" {
   description = "Optional SNS topic that receives the summary counts and the report location after each run, and an alert when the task fails (exit 2 or 3, a crash, or a failure to start). Its topic policy must allow events.amazonaws.com to publish."
   type        = string
