@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.resources.kinds import KINDS
+from engine.resources.kinds import DEFAULT_BURSTABLE_PERFORMANCE, KINDS
 from engine.resources.model import UNKNOWN
 
 ABSENT: Any = object()
@@ -192,13 +192,13 @@ def _ec2_instance(p: Any) -> dict[str, Any]:
 
 
 def burstable_performance(requirements: Any) -> Any:
-    """InstanceRequirements.BurstablePerformance: ABSENT without requirements, else the value (AWS's
-    default is excluded)."""
+    """InstanceRequirements.BurstablePerformance: ABSENT without requirements, else the value or EC2's
+    default."""
     if requirements is ABSENT or requirements is None:
         return ABSENT
     if not isinstance(requirements, Mapping):
         return UNKNOWN
-    return as_str(requirements.get("BurstablePerformance", ABSENT), "excluded")
+    return as_str(requirements.get("BurstablePerformance", ABSENT), DEFAULT_BURSTABLE_PERFORMANCE)
 
 
 def _launch_template(p: Any) -> dict[str, Any]:

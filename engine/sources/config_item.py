@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import SourceError
-from engine.resources.kinds import KINDS, kind_for_config, service_for_cloudformation
+from engine.resources.kinds import (
+    DEFAULT_BURSTABLE_PERFORMANCE,
+    KINDS,
+    kind_for_config,
+    service_for_cloudformation,
+)
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, decode_text
 
@@ -142,7 +147,7 @@ def _launch_template(conf: Mapping[str, Any], supp: Mapping[str, Any]) -> dict[s
         attrs["instance_type"] = _str(instance_type)
     requirements = _get(data, "InstanceRequirements")
     if isinstance(requirements, Mapping):
-        attrs["burstable_performance"] = _str(_get(requirements, "BurstablePerformance"), "excluded")
+        attrs["burstable_performance"] = _str(_get(requirements, "BurstablePerformance"), DEFAULT_BURSTABLE_PERFORMANCE)
     return attrs
 
 
@@ -161,8 +166,8 @@ def _autoscaling_group(conf: Mapping[str, Any], supp: Mapping[str, Any]) -> dict
     for o in overrides:
         requirements = _get(o, "instanceRequirements")
         if _get(o, "instanceType") is _ABSENT and isinstance(requirements, Mapping):
-            types.append({"instance_type": None,
-                          "burstable_performance": _str(_get(requirements, "burstablePerformance"), "excluded")})
+            burst = _str(_get(requirements, "burstablePerformance"), DEFAULT_BURSTABLE_PERFORMANCE)
+            types.append({"instance_type": None, "burstable_performance": burst})
         else:
             types.append({"instance_type": _str(_get(o, "instanceType"), None)})
     return {"instance_types": types}

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from engine.resources.kinds import DEFAULT_BURSTABLE_PERFORMANCE
 from engine.resources.model import UNKNOWN, Location, Resource
 
 # IAM is global: AWS Config records it under the pseudo-region "global"; the audit does the same.
@@ -104,8 +105,9 @@ def launch_template(version: Mapping[str, Any], account: str, region: str) -> Re
     attrs: dict[str, Any] = {"volumes": volumes}
     if data.get("InstanceType"):
         attrs["instance_type"] = data["InstanceType"]
-    if isinstance(data.get("InstanceRequirements"), dict):  # attribute-based selection; AWS default excluded
-        attrs["burstable_performance"] = data["InstanceRequirements"].get("BurstablePerformance") or "excluded"
+    requirements = data.get("InstanceRequirements")
+    if isinstance(requirements, dict):  # attribute-based selection
+        attrs["burstable_performance"] = requirements.get("BurstablePerformance") or DEFAULT_BURSTABLE_PERFORMANCE
     return Resource(
         kind="ec2.launch_template", id=version["LaunchTemplateId"], native_type="AWS::EC2::LaunchTemplate",
         service="ec2", attrs=attrs, location=_loc(account, region),

@@ -15,7 +15,12 @@ from typing import Any
 
 from engine.errors import SourceError
 from engine.gcpause import paused_gc
-from engine.resources.kinds import KINDS, kind_for_terraform, service_for_terraform
+from engine.resources.kinds import (
+    DEFAULT_BURSTABLE_PERFORMANCE,
+    KINDS,
+    kind_for_terraform,
+    service_for_terraform,
+)
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, _tf_json, decode_text
 from engine.sources._tf_links import (
@@ -262,14 +267,14 @@ def _autoscaling_group(e: Entry, attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _burstable(e: Entry, *path: str | int) -> Any:
-    """burstable_performance of an instance_requirements block; None without one (AWS default: excluded)."""
+    """burstable_performance of an instance_requirements block (or EC2's default); None without one."""
     reqs = pick(e.after, e.unknown, *path)
     if reqs is UNKNOWN:
         return UNKNOWN
     if not reqs:
         return None
     value = pick(e.after, e.unknown, *path, 0, "burstable_performance")
-    return "excluded" if value is None or value == "" else value
+    return DEFAULT_BURSTABLE_PERFORMANCE if value is None or value == "" else value
 
 
 # Restores and replicas take their encryption from the source (RestoreDBInstanceFromDBSnapshot,

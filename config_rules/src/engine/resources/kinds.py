@@ -54,6 +54,9 @@ class Kind:
 
 
 _SG_RULE_ELEMENT = ("protocol", "from_port", "to_port", "cidr", "peer")
+# InstanceRequirements.BurstablePerformance when attribute-based selection leaves it out (EC2's default);
+# without InstanceRequirements there is no selection and the attribute is absent.
+DEFAULT_BURSTABLE_PERFORMANCE = "excluded"
 _VOLUME_ELEMENT = ("device", "encrypted")
 
 KINDS: dict[str, Kind] = {
@@ -127,7 +130,8 @@ KINDS: dict[str, Kind] = {
                      cloudformation="LaunchTemplateData.InstanceRequirements.BurstablePerformance",
                      terraform="instance_requirements[].burstable_performance",
                      config="configuration.LaunchTemplateData.InstanceRequirements.BurstablePerformance",
-                     live="LaunchTemplateData.InstanceRequirements.BurstablePerformance"),
+                     live="LaunchTemplateData.InstanceRequirements.BurstablePerformance",
+                     default={f: DEFAULT_BURSTABLE_PERFORMANCE for f in FORMS}),
                 Attr("volumes", "list", "EBS block device mappings.",
                      cloudformation="LaunchTemplateData.BlockDeviceMappings[].Ebs.Encrypted",
                      terraform='block_device_mappings[].ebs[].encrypted ("true"/"false" strings)',
