@@ -2,9 +2,9 @@
 
 What can be known before deployment is resolved (parameter defaults, literal mappings, `Fn::Sub` and
 `Fn::Join` over known parts, `Fn::GetAtt` of a VPC's or subnet's written CidrBlock); the rest becomes
-UNKNOWN (other `Fn::GetAtt`, `Ref` to a resource, pseudo parameters, imports). `Fn::If` takes the true branch unless its condition is in `false_conditions`,
-so the caller can re-resolve a resource with one condition false or one parameter value changed
-(an "alternative") and see whether a rule's verdict moves.
+UNKNOWN (other `Fn::GetAtt`, `Ref` to a resource, pseudo parameters, imports). `Fn::If` takes the true
+branch unless its condition is in `false_conditions`, so the caller can re-resolve a resource with one
+condition false or one parameter value changed (an "alternative") and see whether a rule's verdict moves.
 """
 
 from __future__ import annotations

@@ -291,8 +291,12 @@ def _dynamic_blocks(spec: Any, ctx: _Context, label: str) -> list[tuple[Any, Any
         pairs = list(enumerate(items))
     else:
         return None
-    iterator = spec.get("iterator", label)
-    iterator = iterator.strip('"${}') if isinstance(iterator, str) else label
+    # `iterator = rule`: python-hcl2 hands back the bare name ("rule"), or "${rule}" as a reference.
+    named: list[str] = []
+    given = evaluate(spec["iterator"], _nothing, named) if "iterator" in spec else None
+    iterator = named[0] if len(named) == 1 else given if isinstance(given, str) else label
+    if not iterator.isidentifier():
+        return None
     content = spec.get("content")
     content = content[0] if isinstance(content, list) and len(content) == 1 else content
     if not isinstance(content, dict) or "dynamic" in content:

@@ -456,3 +456,24 @@ def test_a_macro_event_is_skipped_in_a_directory_but_an_error_when_named(tmp_pat
     named = lint([event], catalog)
     assert [(e.file, e.message) for e in named.errors] == [
         (str(event), "not a CloudFormation template: no Resources mapping at the top level")]
+
+
+def test_get_att_of_a_written_cidr_and_a_cycle(tmp_path: Path) -> None:
+    """`!GetAtt Vpc.CidrBlock` is the VPC's written CIDR; one that points back at itself is unknown."""
+    resources = {r.id: r for r in _load_text(tmp_path, "t.yaml", """
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.20.0.0/16}
+  Loop:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: !GetAtt Loop.CidrBlock}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !GetAtt Vpc.CidrBlock}
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !GetAtt Loop.CidrBlock}
+""")}
+    assert [e["cidr"] for e in resources["Sg"].attrs["ingress"]] == ["10.20.0.0/16", UNKNOWN]

@@ -451,3 +451,34 @@ def test_the_parse_cache_key_names_the_installed_python_hcl2() -> None:
     assert identity.startswith(f"{__version__}\0".encode())
     assert version("python-hcl2").encode() in identity
     assert _parse_key("a = 1\n") == _parse_key("a = 1\n") != _parse_key("a = 2\n")
+
+
+def test_dynamic_block_iterator_and_references_to_other_resources(tmp_path: Path) -> None:
+    """`iterator = rule` names the element; `aws_vpc.main.cidr_block` is the VPC's written value; a
+    reference that loops back on itself is unknown, not a crash."""
+    (tmp_path / "main.tf").write_text('''
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_vpc" "loop" {
+  cidr_block = aws_vpc.loop.cidr_block
+}
+
+resource "aws_security_group" "app" {
+  dynamic "ingress" {
+    for_each = [22, 443]
+    iterator = rule
+    content {
+      from_port   = rule.value
+      to_port     = rule.value
+      protocol    = "tcp"
+      cidr_blocks = [aws_vpc.main.cidr_block, aws_vpc.loop.cidr_block]
+    }
+  }
+}
+''')
+    res = by_id(load_tf(tmp_path / "main.tf"))
+    assert res["aws_security_group.app"].attrs["ingress"] == [
+        {"protocol": "tcp", "from_port": port, "to_port": port, "cidr": cidr, "peer": "cidr"}
+        for port in (22, 443) for cidr in ("10.20.0.0/16", UNKNOWN)]
