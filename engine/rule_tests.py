@@ -100,6 +100,10 @@ class TestRun:
     def failed(self) -> list[FormResult]:
         return [r for r in self.results if not r.ok]
 
+    @property
+    def passed(self) -> int:
+        return len(self.results) - len(self.failed)
+
 
 def fixtures_dir(catalog: Catalog, override: Path | None = None) -> Path:
     """Where the catalog's fixtures live: --fixtures, else <catalog root>/tests/policies."""
@@ -133,7 +137,14 @@ def run_tests(catalog: Catalog, rule_ids: Sequence[str] = (), *, fixtures: Path 
     if not base.is_dir():
         raise OrdinanceError(f"{base}: no fixtures directory (one folder per rule id, one per case)")
     run = TestRun(root=base)
-    selected = list(rule_ids) or sorted(catalog.rules)
+    try:
+        _walk(run, catalog, list(rule_ids) or sorted(catalog.rules), base, today or dt.date.today())
+    except OSError as exc:  # an unreadable folder: one line, exit 2, never a partial pass
+        raise OrdinanceError(f"{exc.filename or base}: cannot read ({exc.strerror})") from None
+    return run
+
+
+def _walk(run: TestRun, catalog: Catalog, selected: list[str], base: Path, today: dt.date) -> None:
     for entry in sorted(base.iterdir()):
         if entry.is_dir() and entry.name not in catalog.rules:
             run.errors.append(f"{entry}: no rule with this id in the catalog")
@@ -149,8 +160,7 @@ def run_tests(catalog: Catalog, rule_ids: Sequence[str] = (), *, fixtures: Path 
         if not cases:
             run.untested.append(rule_id)
         for case in cases:
-            _run_case(run, catalog.rules[rule_id], case, today or dt.date.today())
-    return run
+            _run_case(run, catalog.rules[rule_id], case, today)
 
 
 def _expected(name: str) -> Verdict | None:
@@ -183,11 +193,6 @@ def _run_case(run: TestRun, rule: Rule, case: Path, today: dt.date) -> None:
     for form in FORMS:
         if form in forms:
             run.results.append(_judge_form(active, case, form, forms[form], expected, today))
-
-
-def expected_verdict(case: Path) -> Verdict | None:
-    """The verdict a case's name promises, or None when it promises none."""
-    return _expected(case.name)
 
 
 def case_rule(rule: Rule, case: Path) -> ActiveRule:

@@ -15,7 +15,7 @@ COLUMN_LABELS = {"cloudformation": "CFN", "terraform_plan": "plan", "terraform_h
 def to_json(run: TestRun) -> dict[str, Any]:
     return {
         "fixtures": str(run.root),
-        "summary": {"forms": len(run.results), "passed": len(run.results) - len(run.failed),
+        "summary": {"forms": len(run.results), "passed": run.passed,
                     "failed": len(run.failed), "errors": len(run.errors), "untested_rules": len(run.untested)},
         "results": [
             {"rule": r.rule_id, "case": r.case, "form": r.form, "files": list(r.files),
@@ -66,6 +66,5 @@ def write_console(run: TestRun, out: TextIO) -> None:
         console.print(f"[bold red]error[/] {escape(e)}")
     if run.untested:
         console.print(f"[yellow]no fixtures[/] for {len(run.untested)} rule(s): {escape(', '.join(run.untested))}")
-    passed = len(run.results) - len(run.failed)
-    console.print(f"{passed} of {len(run.results)} form(s) gave the expected verdict; "
+    console.print(f"{run.passed} of {len(run.results)} form(s) gave the expected verdict; "
                   f"{len(run.failed)} failed, {len(run.errors)} fixture error(s)")
