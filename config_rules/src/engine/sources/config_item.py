@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import SourceError
-from engine.resources.kinds import DEFAULT_BURSTABLE_PERFORMANCE, KINDS, kind_for_config, service_for_cloudformation
+from engine.resources.kinds import (
+    DEFAULT_BURSTABLE_PERFORMANCE,
+    KINDS,
+    kind_for_config,
+    service_for_cloudformation,
+)
 from engine.resources.model import UNKNOWN, Location, Resource
 from engine.sources import SourceResult, decode_text
 
